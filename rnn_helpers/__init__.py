@@ -1,0 +1,51 @@
+"""rnn_helpers: a vanilla RNN trained from scratch, and the tools to see why its training loss can go up.
+
+The notebooks in ``notebooks/`` teach every piece; this package holds the one copy of each algorithm.
+"""
+
+from .display import show_source
+from .encoding import ALPHABET, Dataset, letter_indices, make_dataset, one_hot
+from .environment import check_environment
+from .gradcheck import GradCheckReport, ParamCheck, gradient_check, numerical_gradient, relative_error
+from .rnn import (
+    ForwardCache,
+    backward,
+    cross_entropy,
+    forward,
+    init_params,
+    log_softmax,
+    loss,
+    loss_and_grads,
+    loss_terms,
+    predict_proba,
+    softmax,
+)
+from .training import TrainHistory, train_full_batch
+
+__all__ = [
+    "ALPHABET",
+    "Dataset",
+    "ForwardCache",
+    "GradCheckReport",
+    "ParamCheck",
+    "TrainHistory",
+    "backward",
+    "check_environment",
+    "cross_entropy",
+    "forward",
+    "gradient_check",
+    "init_params",
+    "letter_indices",
+    "log_softmax",
+    "loss",
+    "loss_and_grads",
+    "loss_terms",
+    "make_dataset",
+    "numerical_gradient",
+    "one_hot",
+    "predict_proba",
+    "relative_error",
+    "show_source",
+    "softmax",
+    "train_full_batch",
+]
