@@ -3,6 +3,7 @@
 The notebooks in ``notebooks/`` teach every piece; this package holds the one copy of each algorithm.
 """
 
+from .bugs import BUGS, loss_and_grads_with_bug
 from .display import show_source
 from .encoding import ALPHABET, Dataset, letter_indices, make_dataset, one_hot
 from .environment import check_environment
@@ -20,10 +21,12 @@ from .rnn import (
     predict_proba,
     softmax,
 )
-from .training import TrainHistory, train_full_batch
+from .training import SweepHistory, TrainHistory, train_full_batch, train_lr_sweep
 
 __all__ = [
     "ALPHABET",
+    "BUGS",
+    "SweepHistory",
     "Dataset",
     "ForwardCache",
     "GradCheckReport",
@@ -39,6 +42,7 @@ __all__ = [
     "log_softmax",
     "loss",
     "loss_and_grads",
+    "loss_and_grads_with_bug",
     "loss_terms",
     "make_dataset",
     "numerical_gradient",
@@ -48,4 +52,5 @@ __all__ = [
     "show_source",
     "softmax",
     "train_full_batch",
+    "train_lr_sweep",
 ]

@@ -9,7 +9,7 @@ import numpy as np
 from ._checks import check_int, check_positive_finite
 from .encoding import Dataset
 from .gradcheck import LossAndGrads
-from .rnn import Params, _loss_and_grads, check_model_args
+from .rnn import Params, _backward, _forward, _loss_and_grads, _loss_terms, _time_first, check_model_args
 
 
 @dataclass(frozen=True)
@@ -107,3 +107,101 @@ def train_full_batch(
                 break
             params = new_params
     return TrainHistory(losses=losses, params=params, diverged=diverged_at is not None, diverged_at=diverged_at, lr=lr)
+
+
+@dataclass(frozen=True)
+class SweepHistory:
+    """The record of K training runs side by side, one per learning rate.
+
+    Attributes
+    ----------
+    lrs : numpy.ndarray of float64, shape (K,)
+    losses : numpy.ndarray of float64, shape (K, n_iters + 1)
+        Row k is what ``train_full_batch`` with ``lrs[k]`` records; NaN after that run diverged.
+    diverged : numpy.ndarray of bool, shape (K,)
+    diverged_at : numpy.ndarray of int, shape (K,)
+        The iteration at which run k diverged, or -1.
+    params : dict of float64 arrays with a leading K axis
+        The final (last finite) parameters of every run: ``params["W_hh"][k]`` is run k's W_hh.
+    """
+
+    lrs: np.ndarray
+    losses: np.ndarray
+    diverged: np.ndarray
+    diverged_at: np.ndarray
+    params: Params
+
+    def run(self, k: int) -> TrainHistory:
+        """Run k alone, as a ``TrainHistory``."""
+        at = int(self.diverged_at[k])
+        return TrainHistory(
+            losses=self.losses[k],
+            params={key: value[k] for key, value in self.params.items()},
+            diverged=bool(self.diverged[k]),
+            diverged_at=at if at >= 0 else None,
+            lr=float(self.lrs[k]),
+        )
+
+
+def _check_lrs(lrs: object) -> np.ndarray:
+    values = np.atleast_1d(np.asarray(lrs))
+    if values.ndim != 1 or values.size == 0 or not np.issubdtype(values.dtype, np.number):
+        raise TypeError(f"lrs must be a non-empty 1-D sequence of learning rates, got {lrs!r}")
+    values = values.astype(np.float64)
+    if not np.all(np.isfinite(values) & (values > 0)):
+        raise ValueError(f"every learning rate in lrs must be a finite positive number, got {values.tolist()}")
+    return values
+
+
+def train_lr_sweep(params: Params, dataset: Dataset, *, lrs: object, n_iters: int) -> SweepHistory:
+    """Train one copy of the network per learning rate, all K at once in vectorized numpy.
+
+    Every copy starts from ``params`` and follows exactly the update of ``train_full_batch``; the K networks
+    are one stack of arrays with a leading model axis, so one pass of ``_forward``/``_backward`` trains all
+    of them (no Python loop over the K models). A copy whose loss or weights become non-finite is frozen
+    at its last finite weights and marked diverged, as ``train_full_batch`` stops.
+
+    Parameters
+    ----------
+    params : dict
+        The common start: ``W_xh`` (H, V), ``W_hh`` (H, H), ``W_hy`` (V, H), ``b_h`` (H,), ``b_y`` (V,).
+    dataset : Dataset
+    lrs : sequence of float, shape (K,)
+        Finite positive learning rates.
+    n_iters : int
+        Number of updates, >= 0.
+
+    Returns
+    -------
+    SweepHistory
+        ``losses`` (K, n_iters + 1), ``diverged`` (K,), ``diverged_at`` (K,), final ``params`` with a K axis.
+    """
+    params, dataset = check_model_args(params, dataset)
+    lr = _check_lrs(lrs)
+    n_iters = check_int(n_iters, "n_iters", minimum=0)
+    K = lr.size
+    stack = {key: np.repeat(value[None], K, axis=0) for key, value in params.items()}
+    x, targets = _time_first(dataset.inputs), dataset.targets
+    losses = np.full((K, n_iters + 1), np.nan)
+    diverged_at = np.full(K, -1)
+    alive = np.ones(K, dtype=bool)
+    with np.errstate(all="ignore"):  # overflow is detected below and reported, not printed
+        for k in range(n_iters + 1):
+            cache = _forward(stack, x)
+            loss = _loss_terms(cache, targets).sum(axis=(0, -1))  # (K,)
+            newly_bad = alive & ~np.isfinite(loss)
+            diverged_at[newly_bad] = k
+            alive &= ~newly_bad
+            losses[alive, k] = loss[alive]
+            if k == n_iters or not alive.any():
+                break
+            grads = _backward(stack, cache, targets)
+            new = {key: stack[key] - lr.reshape((K,) + (1,) * (stack[key].ndim - 1)) * grads[key] for key in stack}
+            finite = np.logical_and.reduce([np.isfinite(v).reshape(K, -1).all(axis=1) for v in new.values()])
+            newly_bad = alive & ~finite
+            diverged_at[newly_bad] = k + 1
+            alive &= finite
+            for key in stack:  # diverged copies keep their last finite weights
+                mask = alive.reshape((K,) + (1,) * (stack[key].ndim - 1))
+                stack[key] = np.where(mask, new[key], stack[key])
+    return SweepHistory(lrs=lr, losses=losses, diverged=diverged_at >= 0, diverged_at=diverged_at, params=stack)
