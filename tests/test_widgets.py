@@ -24,7 +24,7 @@ def test_one_frame_per_grid_point_and_the_slider_swaps_them():
     offset.value = 1
     assert image.value == box.frames[(0, 1)]
     assert box.frames[(0, 1)] != box.frames[(2, 0)]
-    assert image.value.startswith(b"\x89PNG")
+    assert bytes(image.value).startswith(b"\x89PNG")
     assert plt.get_fignums() == []  # every figure was closed
 
 
