@@ -139,8 +139,31 @@ def test_power_iteration_finds_lambda_max_when_a_negative_eigenvalue_is_larger(d
 
 def test_sharpness_two_ways_on_the_network(trained, dataset):
     full = cv.sharpness(trained, dataset)
-    assert full == pytest.approx(np.linalg.eigvalsh(cv.hessian(trained, dataset))[-1], rel=1e-15)
+    assert full == pytest.approx(np.linalg.eigvalsh(cv.hessian(trained, dataset))[-1], rel=1e-12)
     assert cv.sharpness_by_power_iteration(trained, dataset, n_iters=3000, rtol=1e-12) == pytest.approx(full, rel=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_largest_eigenvalue_matches_eigvalsh(seed):
+    rng = np.random.default_rng(seed)
+    n = [1, 2, 30, 140, 200, 404][seed]
+    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    eigenvalues = rng.standard_normal(n) * 10.0 ** rng.uniform(-3, 3, n)  # spread, both signs
+    if seed == 4:
+        eigenvalues[:] = np.linspace(-50, 1e-3, n)  # a tiny top eigenvalue under a large negative one
+    A = (Q * eigenvalues) @ Q.T
+    A = (A + A.T) / 2
+    top = np.linalg.eigvalsh(A)[-1]
+    assert cv.largest_eigenvalue(A) == pytest.approx(top, rel=1e-9, abs=1e-11 * np.abs(A).max() * n)
+
+
+def test_largest_eigenvalue_of_simple_matrices():
+    assert cv.largest_eigenvalue(np.zeros((4, 4))) == 0.0
+    assert cv.largest_eigenvalue(np.diag([3.0, -7.0, 1.0])) == pytest.approx(3.0, rel=1e-14)
+    with pytest.raises(ValueError, match="matrix must be a square 2-D numpy array"):
+        cv.largest_eigenvalue(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="matrix must be symmetric and finite"):
+        cv.largest_eigenvalue(np.array([[1.0, 2.0], [0.0, 1.0]]))
 
 
 def test_hessian_vector_product_is_h_times_v(trained, dataset):
