@@ -129,7 +129,7 @@ class Diagnosis:
         check = "passed" if self.start_gradient_error <= self.tol else "FAILED"
         lines = [
             f"diagnose: {n_steps} steps at lr = {self.lr:.4g} (2/lr = {2 / self.lr:.4g})",
-            f"gradient check at the start: {check} (largest relative error {self.start_gradient_error:.0e},"
+            f"gradient check at the start: {check} (relative error {_error_text(self.start_gradient_error)},"
             f" tolerance {self.tol:.0e})",
         ]
         if self.diverged_at is not None:
@@ -158,15 +158,24 @@ class Diagnosis:
             f"  {'step':>6} {'loss before -> after':>22} {'c':>9} {'sharpness':>9} {'grad. check':>11}  verdict",
         ]
         for r in checked:
-            sharp = "-" if r.sharpness is None else f"{r.sharpness:.3g}"
+            sharp = "-" if r.sharpness is None else f"{r.sharpness:.2g}"
             lines.append(
                 f"  {r.step:>6} {r.loss_before:>10.4g} -> {r.loss_after:<8.4g} {r.curvature:>9.3g} {sharp:>9}"
-                f" {r.gradient_error:>11.0e}  {r.verdict}"
+                f" {_error_text(r.gradient_error):>11}  {r.verdict}"
             )
         return lines
 
     def __repr__(self) -> str:
         return str(self)
+
+
+ROUNDING_LEVEL = 1e-8
+"""Relative errors below this are printed as "< 1e-08": a right gradient gives 1e-11 to 1e-9, and those digits
+are rounding, which differs from machine to machine."""
+
+
+def _error_text(error: float) -> str:
+    return f"< {ROUNDING_LEVEL:.0e}" if error < ROUNDING_LEVEL else f"{error:.0e}"
 
 
 _VERDICT_TEXT = {

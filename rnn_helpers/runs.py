@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import check_int, check_positive_finite
-from .curvature import _check_fn, flatten, secant_curvature
+from .curvature import _check_fn, flatten, secant_curvature, sharpness, unflatten
 from .encoding import Dataset
 from .gradcheck import LossAndGrads
 from .rnn import Params, _loss_and_grads, check_model_args, init_params
@@ -198,6 +198,21 @@ class SampledRise:
         """True when some sample exceeds the lowest one before it by more than ``threshold`` (relative)."""
         return self.relative_climb > threshold
 
+    def climbs(self, min_run: int = 3, threshold: float = 0.01) -> bool:
+        """True for a climb: at least ``min_run`` rising samples in a row, and a visible rise (see ``visible``).
+
+        A single sample above the one before is often a blip of the first steps; a climb is what the learner saw.
+        """
+        return self.longest_run >= check_int(min_run, "min_run", minimum=1) and self.visible(threshold)
+
+    def __str__(self) -> str:
+        if not self.visible():
+            return f"no rise (sampled every {self.every})"
+        return (
+            f"{self.longest_run} rising samples in a row, up by {self.climb:.2g} ({self.relative_climb:.0%})"
+            f" (sampled every {self.every})"
+        )
+
 
 def sampled_rise(losses: np.ndarray, every: int = 100) -> SampledRise:
     """Measure the rise in the view the learner had: the loss at iterations 0, every, 2 every, ...
@@ -250,3 +265,178 @@ def minibatch_of_one(dataset: Dataset) -> Callable[[Params, Dataset], tuple[floa
         return loss, grads
 
     return loss_and_one_words_grads
+
+
+@dataclass(frozen=True)
+class RisingStepCurvatures:
+    """At the steps of a run that raised the loss: the curvature along each, and the sharpness at some.
+
+    Attributes
+    ----------
+    lr : float
+    steps : numpy.ndarray of int, shape (R,)
+        Every step k with L(w_{k+1}) > L(w_k).
+    curvatures : numpy.ndarray, shape (R,)
+        c_k along each of them, eq. (4) of notebook 06.
+    measured : numpy.ndarray of int, shape (M,)
+        The rising steps where the sharpness was measured (evenly spread, first and last included).
+    sharpness : numpy.ndarray, shape (M,)
+        lambda_max(w_k) there.
+    """
+
+    lr: float
+    steps: np.ndarray
+    curvatures: np.ndarray
+    measured: np.ndarray
+    sharpness: np.ndarray
+
+    def __str__(self) -> str:
+        limit = 2.0 / self.lr
+        above = self.measured[self.sharpness > limit]
+        ratio = self.curvatures / limit
+        return "\n".join(
+            [
+                f"rising steps: {len(self.steps)}; c_k > 2/eta at {np.mean(self.curvatures > limit):.0%} of them,"
+                f" c_k / (2/eta) from {ratio.min():.3f} to {ratio.max():.3f}",
+                f"sharpness at the iterate > 2/eta: at {len(above)} of the {len(self.measured)} measured,"
+                f" steps {above.tolist()}",
+                f"median sharpness at a rising iterate: {np.median(self.sharpness):.1g}"
+                f" = {np.median(self.sharpness) / limit:.2%} of 2/eta",
+            ]
+        )
+
+
+def rising_step_curvatures(run: RecordedRun, dataset: Dataset, n_measured: int = 40) -> RisingStepCurvatures:
+    """c_k at every rising step of ``run`` and lambda_max(w_k) at ``n_measured`` of them, spread evenly.
+
+    Parameters
+    ----------
+    run : RecordedRun
+        From ``record_run(..., keep_rises=True)`` with the exact gradient; it must have risen at least once.
+    dataset : Dataset
+    n_measured : int
+        How many rising steps get a Hessian (each costs 2P gradients), >= 1.
+
+    Returns
+    -------
+    RisingStepCurvatures
+    """
+    if not isinstance(run, RecordedRun):
+        raise TypeError(f"run must be a RecordedRun from record_run(...), got {type(run).__name__}")
+    n_measured = check_int(n_measured, "n_measured", minimum=1)
+    steps = run.rising_steps()
+    if len(steps) == 0:
+        raise ValueError("the run never raised the loss: there are no rising steps to measure")
+    missing = [int(k) for k in steps if int(k) not in run.kept]
+    if missing:
+        raise ValueError(f"run did not keep the weights of rising steps {missing[:5]}...: use keep_rises=True")
+    measured = steps[np.unique(np.linspace(0, len(steps) - 1, min(n_measured, len(steps))).round().astype(int))]
+    H = run.history.params["W_hh"].shape[0]
+    sharp = np.array([sharpness(unflatten(run.kept[int(k)][0], H, dataset.vocab_size), dataset) for k in measured])
+    return RisingStepCurvatures(run.lr, steps, run.curvatures()[steps], measured, sharp)
+
+
+@dataclass(frozen=True)
+class FlowTimeOutcome:
+    """How a run looks against the flow time t = lr k: blown up, risen, or fallen.
+
+    Attributes
+    ----------
+    lr : float
+    losses : numpy.ndarray, shape (n + 1,)
+    diverged_at_time : float or None
+        lr times the iteration where the run blew up.
+    rise : SampledRise or None
+        The rise seen when sampling every ``dt`` of flow time (None for a run that blew up).
+    """
+
+    lr: float
+    losses: np.ndarray
+    diverged_at_time: float | None
+    rise: SampledRise | None
+
+    def __str__(self) -> str:
+        if self.diverged_at_time is not None:
+            return f"blows up at t={self.diverged_at_time:.0f}"
+        if self.rise.visible():
+            return f"rises x{1 + self.rise.relative_climb:.3g}"
+        return f"falls to {self.losses[-1]:.0e}"
+
+
+def flow_time_outcome(
+    params: Params,
+    dataset: Dataset,
+    lr: float,
+    *,
+    t_end: float,
+    dt: float = 1.0,
+    loss_and_grads_fn: LossAndGrads | None = None,
+) -> FlowTimeOutcome:
+    """Train to flow time ``t_end`` (round(t_end / lr) steps) and look at the loss every ``dt`` of flow time.
+
+    Against t = lr k, runs with smaller and smaller lr approach the flow dw/dt = -g(w) of the gradient they use
+    (eq. (7), notebook 06): with the true gradient that flow never raises the loss.
+
+    Returns
+    -------
+    FlowTimeOutcome
+    """
+    lr = check_positive_finite(lr, "lr")
+    t_end = check_positive_finite(t_end, "t_end")
+    dt = check_positive_finite(dt, "dt")
+    every = max(1, round(dt / lr))
+    history = train_full_batch(params, dataset, lr=lr, n_iters=round(t_end / lr), loss_and_grads_fn=loss_and_grads_fn)
+    if history.diverged:
+        return FlowTimeOutcome(lr, history.losses, history.diverged_at * lr, None)
+    return FlowTimeOutcome(lr, history.losses, None, sampled_rise(history.losses, every=every))
+
+
+def nudge_sensitivity(
+    params: Params,
+    dataset: Dataset,
+    lr: float,
+    *,
+    n_iters: int,
+    size: float = 1e-12,
+    seed: int = 1,
+    loss_and_grads_fn: LossAndGrads | None = None,
+) -> float:
+    """How much a run changes when every weight of the start is changed by a relative ``size``.
+
+    The nudged start is w (1 + size z), z standard normal from ``numpy.random.default_rng(seed)``, one draw
+    per parameter in the order of ``PARAM_KEYS``. Returns max_k |L'_k - L_k| / L_k over the two runs: about
+    ``size`` for a calm run, of order 1 or more for a chaotic one.
+    """
+    params, dataset = check_model_args(params, dataset)
+    size = check_positive_finite(size, "size")
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    nudged = {key: value * (1 + size * rng.standard_normal(value.shape)) for key, value in params.items()}
+    a, b = (
+        train_full_batch(p, dataset, lr=lr, n_iters=n_iters, loss_and_grads_fn=loss_and_grads_fn).losses
+        for p in (params, nudged)
+    )
+    with np.errstate(invalid="ignore"):
+        change = np.abs(b - a) / a
+    return float(np.inf) if np.isnan(change).any() else float(change.max())
+
+
+def flow_time_gap(
+    losses_a: np.ndarray, lr_a: float, losses_b: np.ndarray, lr_b: float, *, t_start: float, t_end: float
+) -> float:
+    """The largest distance, in decades, between two loss curves compared at the same flow time t = lr k.
+
+    Both curves are interpolated (linearly in log10 L) at 401 flow times from ``t_start`` to ``t_end``, which
+    both runs must reach: max_t |log10 L_a(t) - log10 L_b(t)|.
+    """
+    lr_a, lr_b = check_positive_finite(lr_a, "lr_a"), check_positive_finite(lr_b, "lr_b")
+    t_end = check_positive_finite(t_end, "t_end")
+    if not 0 <= t_start < t_end:
+        raise ValueError(f"t_start must be >= 0 and below t_end = {t_end}, got {t_start!r}")
+    t = np.linspace(t_start, t_end, 401)
+    curves = []
+    for name, losses, lr in (("losses_a", losses_a, lr_a), ("losses_b", losses_b, lr_b)):
+        losses = np.asarray(losses, dtype=np.float64)
+        if losses.ndim != 1 or lr * (len(losses) - 1) < t_end * (1 - 1e-12) or not np.all(losses[: len(losses)] > 0):
+            raise ValueError(f"{name} must be positive losses reaching flow time t_end = {t_end} (lr {lr:g})")
+        curves.append(np.interp(t, lr * np.arange(len(losses)), np.log10(losses)))
+    return float(np.max(np.abs(curves[0] - curves[1])))
