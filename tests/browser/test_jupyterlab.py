@@ -95,7 +95,7 @@ def screenshot(page: Any, path: Path) -> Path:
             found.first.evaluate("cell => cell.scrollIntoView({block: 'start'})")
             break
     page.wait_for_function(jl.IMAGES_SETTLED)
-    page.screenshot(path=str(target))
+    page.screenshot(path=str(target), animations="disabled")
     return target
 
 
