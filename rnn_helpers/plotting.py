@@ -212,8 +212,10 @@ def plot_loss_floors(
     ax = get_ax(ax, figsize=(7.0, 0.55 * len(labels) + 1.6))
     y = np.arange(len(labels))
     ax.barh(y, values, color=OKABE_ITO["sky_blue"], edgecolor="black", height=0.6)
+    inside = 0.2 * values.max()  # a label fits inside bars longer than this; shorter bars get it outside
     for yi, v in zip(y, values, strict=True):
-        ax.text(v + 0.08, yi, f"{v:.2f}", va="center", fontsize=10)
+        x, ha = (v - 0.08, "right") if v > inside else (v + 0.08, "left")
+        ax.text(x, yi, f"{v:.2f}", va="center", ha=ha, fontsize=10)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     for k, (label, value) in enumerate((marks or {}).items()):
@@ -227,7 +229,13 @@ def plot_loss_floors(
     return ax
 
 
-def plot_gradient_sum(parts: Mapping[str, np.ndarray], axes: Sequence[Axes] | None = None, *, name: str = "") -> list:
+def plot_gradient_sum(
+    parts: Mapping[str, np.ndarray],
+    axes: Sequence[Axes] | None = None,
+    *,
+    name: str = "",
+    row_labels: Sequence[str] | None = None,
+) -> list:
     """Heat maps of gradients that add up, and their sum: part_1 + part_2 + ... = total.
 
     Parameters
@@ -237,6 +245,8 @@ def plot_gradient_sum(parts: Mapping[str, np.ndarray], axes: Sequence[Axes] | No
     axes : sequence of len(parts) + 1 axes, optional
     name : str
         The symbol of the gradient, for the titles, e.g. ``r"\\partial L / \\partial W_{hy}"``.
+    row_labels : sequence of str, optional
+        A label per row, shown left of the first panel (e.g. the letters, for the rows of W_hy).
 
     Returns
     -------
@@ -253,7 +263,7 @@ def plot_gradient_sum(parts: Mapping[str, np.ndarray], axes: Sequence[Axes] | No
     if axes is None:
         rows, cols = arrays[0].shape
         fig, axes = plt.subplots(
-            1, len(panels), figsize=(2.4 * len(panels) + 1.0, 0.45 * rows + 1.6), layout="constrained"
+            1, len(panels), figsize=(2.4 * len(panels) + 1.0, 0.3 * rows + 1.3), layout="constrained"
         )
     axes = list(np.ravel(axes))
     if len(axes) != len(panels):
@@ -267,7 +277,11 @@ def plot_gradient_sum(parts: Mapping[str, np.ndarray], axes: Sequence[Axes] | No
         if k < len(panels) - 1:
             sign = "=" if k == len(panels) - 2 else "+"
             ax.text(1.08, 0.5, sign, transform=ax.transAxes, fontsize=18, ha="center", va="center")
-    axes[-1].figure.colorbar(image, ax=axes, shrink=0.8)
+    if row_labels is not None:
+        if len(row_labels) != arrays[0].shape[0]:
+            raise ValueError(f"row_labels must hold {arrays[0].shape[0]} labels, one per row, got {len(row_labels)}")
+        axes[0].set_yticks(np.arange(len(row_labels)), list(row_labels))
+    axes[-1].figure.colorbar(image, ax=axes, shrink=0.8, aspect=10)
     return axes
 
 
@@ -331,11 +345,15 @@ def plot_eps_sweep(
     ax.set_ylim(top=3.0)
     if bands:
         _verdict_bands(ax, vertical=False)
-    ax.set_xlabel(r"finite-difference step $\epsilon$")
+    ax.set_xlabel(
+        r"finite-difference step $\epsilon$"
+        + "\n"
+        + r"$\leftarrow$ round-off error $\propto u\,L/\epsilon$"
+        + " " * 24
+        + r"truncation error $\propto \epsilon$ or $\epsilon^2$ $\rightarrow$"
+    )
     ax.set_ylabel(r"relative error $\|g_{\mathrm{FD}} - g\| \,/\, (\|g_{\mathrm{FD}}\| + \|g\|)$")
     ax.legend(fontsize=9, loc="lower left")
-    ax.set_title(r"$\leftarrow$ round-off grows like $u\,L/\epsilon$", loc="left", fontsize=9)
-    ax.set_title(r"truncation grows like $\epsilon$ or $\epsilon^2$ $\rightarrow$", loc="right", fontsize=9)
     return ax
 
 

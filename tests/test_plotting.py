@@ -96,6 +96,13 @@ def test_plot_gradient_sum_shows_the_parts_and_their_sum():
     assert "dogs" in axes[0].get_title() and "sum" in axes[2].get_title()
 
 
+def test_plot_gradient_sum_labels_the_rows():
+    axes = plotting.plot_gradient_sum({"dogs": np.ones((4, 2)), "gods": np.zeros((4, 2))}, row_labels=list("dogs"))
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == list("dogs")
+    with pytest.raises(ValueError, match="row_labels must hold 4 labels"):
+        plotting.plot_gradient_sum({"dogs": np.ones((4, 2))}, row_labels=["d"])
+
+
 def test_plot_gradient_sum_refuses_mismatched_parts():
     with pytest.raises(ValueError, match="of one shape"):
         plotting.plot_gradient_sum({"a": np.ones((2, 3)), "b": np.ones((3, 2))})
