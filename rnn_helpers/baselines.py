@@ -19,6 +19,7 @@ from collections.abc import Hashable
 
 import numpy as np
 
+from ._checks import check_dataset
 from .encoding import Dataset
 
 MEMORIES: dict[str, str] = {
@@ -28,12 +29,6 @@ MEMORIES: dict[str, str] = {
     "prefix": "every letter read so far (full memory)",
 }
 """What each model remembers when it predicts the next letter, from least to most."""
-
-
-def _check_dataset(dataset: object) -> Dataset:
-    if not isinstance(dataset, Dataset):
-        raise TypeError(f"dataset must be a Dataset from make_dataset(...), got {type(dataset).__name__}")
-    return dataset
 
 
 def _check_memory(memory: object) -> str:
@@ -58,7 +53,7 @@ def contexts(dataset: Dataset, memory: str) -> list[list[Hashable]]:
         E.g. for "dogs" with ``memory="letter"``: ``[("d",), ("o",), ("g",)]``; with ``"prefix"``:
         ``[("d",), ("d", "o"), ("d", "o", "g")]``.
     """
-    dataset, memory = _check_dataset(dataset), _check_memory(memory)
+    dataset, memory = check_dataset(dataset), _check_memory(memory)
     keys = {
         "nothing": lambda word, t: (),
         "letter": lambda word, t: (word[t],),

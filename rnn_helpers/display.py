@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 from IPython.display import Markdown
 
-from ._checks import check_int
+from ._checks import check_dataset, check_int
 from .encoding import Dataset
 
 
@@ -78,8 +78,7 @@ def prediction_table(probs: np.ndarray, dataset: Dataset, digits: int = 2) -> st
     str
         Ends with the summed -ln p(next), the loss L of eq. (6).
     """
-    if not isinstance(dataset, Dataset):
-        raise TypeError(f"dataset must be a Dataset from make_dataset(...), got {type(dataset).__name__}")
+    dataset = check_dataset(dataset)
     N, T, V = dataset.inputs.shape
     if not isinstance(probs, np.ndarray) or probs.shape != (N, T, V):
         shape = getattr(probs, "shape", type(probs).__name__)

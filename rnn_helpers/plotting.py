@@ -224,8 +224,8 @@ def plot_loss_floors(
     right = max([*values, *(marks or {}).values()]) * 1.12 + 0.5
     ax.set_xlim(0, right)
     ax.set_xlabel(r"smallest summed loss $L_{\min}$ (nats)")
-    if marks:
-        ax.legend(loc="lower right", fontsize=9)
+    if marks:  # below the axes, where it hides neither a bar nor a line
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(marks), fontsize=9, frameon=False)
     return ax
 
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import PARAM_KEYS, check_int, check_params, check_positive_finite, param_shapes
+from ._checks import PARAM_KEYS, check_dataset, check_int, check_params, check_positive_finite, param_shapes
 from .encoding import Dataset
 
 Params = dict[str, np.ndarray]
@@ -183,8 +183,7 @@ def _time_first(inputs: np.ndarray) -> np.ndarray:
 
 def check_model_args(params: object, dataset: object) -> tuple[Params, Dataset]:
     """Check ``params`` against ``dataset``; return a float64 copy of the parameters and the dataset."""
-    if not isinstance(dataset, Dataset):
-        raise TypeError(f"dataset must be a Dataset from make_dataset(...), got {type(dataset).__name__}")
+    dataset = check_dataset(dataset)
     return check_params(params, vocab_size=dataset.vocab_size), dataset
 
 
