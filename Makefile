@@ -29,14 +29,14 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 test: lint
-	MPLBACKEND=Agg $(BIN)/python -m pytest -n auto --dist loadfile $(NBVAL)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(NBVAL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest -n auto --dist loadfile tests
+	$(BIN)/python -m pytest -n auto --dist loadfile tests
 
 # For authors: format, refresh the navigation lines, and execute every notebook in place (outputs are committed).
 notebooks: $(STAMP)

@@ -1,6 +1,12 @@
 """Shared fixtures. Hypothesis runs derandomized: the same examples on every run and every machine."""
 
-import numpy as np
+import matplotlib
+
+# Unit tests draw off-screen. Set here, not through MPLBACKEND in the Makefile: the notebook kernels that nbval
+# starts would inherit the variable, and a kernel on Agg shows no figures.
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
 import pytest
 from hypothesis import settings
 
