@@ -3,13 +3,22 @@
 The notebooks in ``notebooks/`` teach every piece; this package holds the one copy of each algorithm.
 """
 
+from . import baselines
 from .bugs import BUGS, loss_and_grads_with_bug
 from .curvature import flatten, hessian, hessian_vector_product, sharpness, step_curvature, unflatten
 from .diagnose import Diagnosis, diagnose
-from .display import show_source
+from .display import prediction_table, show_lines, show_source
 from .encoding import ALPHABET, Dataset, letter_indices, make_dataset, one_hot
 from .environment import check_environment
-from .gradcheck import GradCheckReport, ParamCheck, gradient_check, numerical_gradient, relative_error
+from .gradcheck import (
+    GradCheckReport,
+    ParamCheck,
+    finite_difference_errors,
+    gradient_check,
+    numerical_gradient,
+    relative_error,
+    verdict,
+)
 from .rnn import (
     ForwardCache,
     backward,
@@ -53,6 +62,11 @@ __all__ = [
     "predict_proba",
     "relative_error",
     "show_source",
+    "show_lines",
+    "prediction_table",
+    "finite_difference_errors",
+    "verdict",
+    "baselines",
     "softmax",
     "train_full_batch",
     "train_lr_sweep",

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .encoding import Dataset
+
 PARAM_KEYS: tuple[str, ...] = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
 
 
@@ -79,3 +81,10 @@ def check_params(params: object, vocab_size: int | None = None) -> dict[str, np.
         if not np.all(np.isfinite(arrays[key])):
             raise ValueError(f"params[{key!r}] contains NaN or infinite entries")
     return arrays
+
+
+def check_dataset(dataset: object) -> Dataset:
+    """Return ``dataset`` if it is a ``Dataset``, else raise a TypeError that says where one comes from."""
+    if not isinstance(dataset, Dataset):
+        raise TypeError(f"dataset must be a Dataset from make_dataset(...), got {type(dataset).__name__}")
+    return dataset

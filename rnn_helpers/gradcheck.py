@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,6 +14,9 @@ from .rnn import Params, _forward, _loss_and_grads, _loss_terms, _time_first, ch
 
 LossAndGrads = Callable[[Params, Dataset], tuple[float, Params]]
 
+SCHEMES: tuple[str, ...] = ("central", "forward")
+"""The finite-difference quotients ``numerical_gradient`` knows: eq. (16) and eq. (15) of notebook 04."""
+
 ENTRY_FLOOR = 1e-6
 """Entries with |analytic| + |numeric| below this are left out of the entry-wise relative error.
 
@@ -21,8 +25,13 @@ With eps = 1e-5 and a loss of a few units, round-off alone puts an absolute erro
 error of 1e-4, which says nothing about the formula. Such entries still count in the norm-wise error."""
 
 
-def numerical_gradient(loss_fn: Callable[[Params], float | np.ndarray], params: Params, eps: float = 1e-5) -> Params:
+def numerical_gradient(
+    loss_fn: Callable[[Params], float | np.ndarray], params: Params, eps: float = 1e-5, *, scheme: str = "central"
+) -> Params:
     """Central differences (L(w + eps) - L(w - eps)) / (2 eps), one entry of one parameter at a time.
+
+    Eq. (16) of notebook 04; ``scheme="forward"`` gives the forward differences (L(w + eps) - L(w)) / eps of
+    eq. (15) instead, whose error shrinks only like eps (notebook 04 compares the two).
 
     When ``loss_fn`` returns the loss as an array of terms (L is their sum), the terms are differenced one
     by one and the differences summed. That keeps the rounding of the total out of the difference: at
@@ -37,13 +46,18 @@ def numerical_gradient(loss_fn: Callable[[Params], float | np.ndarray], params: 
         Never modified: the entries are perturbed in a private copy.
     eps : float
         The step, > 0.
+    scheme : {"central", "forward"}
+        Which difference quotient.
 
     Returns
     -------
     dict of float64 arrays, same keys and shapes as ``params``.
     """
     eps = check_positive_finite(eps, "eps")
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {list(SCHEMES)}, got {scheme!r}")
     work = {k: np.array(v, dtype=np.float64) for k, v in params.items()}  # private copy
+    loss_here = loss_fn(work) if scheme == "forward" else None
     grads = {}
     for key, array in work.items():
         grad = np.zeros_like(array)
@@ -51,16 +65,20 @@ def numerical_gradient(loss_fn: Callable[[Params], float | np.ndarray], params: 
             original = array[index]
             array[index] = original + eps
             loss_plus = loss_fn(work)
+            if scheme == "forward":
+                array[index] = original  # restore before the next entry
+                grad[index] = np.sum(np.subtract(loss_plus, loss_here)) / eps  # eq. (15)
+                continue
             array[index] = original - eps
             loss_minus = loss_fn(work)
             array[index] = original  # restore before the next entry
-            grad[index] = np.sum(np.subtract(loss_plus, loss_minus)) / (2.0 * eps)
+            grad[index] = np.sum(np.subtract(loss_plus, loss_minus)) / (2.0 * eps)  # eq. (16)
         grads[key] = grad
     return grads
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    """Norm-wise relative error ||a - n|| / (||a|| + ||n||), 0.0 when both are exactly zero.
+    """Norm-wise relative error ||a - n|| / (||a|| + ||n||), 0.0 when both are exactly zero (eq. (17), notebook 04).
 
     It lies in [0, 1]: 0 for equal arrays, 1 for opposite ones. The denominator is zero only when both arrays
     are zero, and then they are equal.
@@ -192,3 +210,90 @@ def gradient_check(
         entry_error, compared = max_entry_error(a, n, entry_floor)
         checks[key] = ParamCheck(key, a, n, relative_error(a, n), entry_error, a.size, compared)
     return GradCheckReport(checks=checks, eps=eps, entry_floor=entry_floor)
+
+
+# --- Verdicts and the step size (notebook 04) -------------------------------------------------------------------
+
+RIGHT_BELOW = 1e-6
+"""A norm-wise relative error below this means "right" (float64, eps around 1e-5): ``GradCheckReport.passed``."""
+
+WRONG_ABOVE = 1e-3
+"""A norm-wise relative error above this means "wrong": a formula error, not rounding or truncation."""
+
+DTYPES: tuple[str, ...] = ("float64", "float32")
+
+
+def verdict(error: float) -> str:
+    """What a norm-wise relative error says about a float64 gradient: "right", "suspicious" or "wrong".
+
+    Below ``RIGHT_BELOW`` (1e-6) it is right, above ``WRONG_ABOVE`` (1e-3) it is wrong, in between it is
+    suspicious: rerun the check at weights where nothing is tiny, or with another eps (notebook 04).
+    """
+    if isinstance(error, bool) or not isinstance(error, int | float | np.floating):
+        raise TypeError(f"error must be a relative error (a number >= 0), got {error!r} of type {type(error).__name__}")
+    if not (math.isfinite(error) and error >= 0.0):  # <= 1 in exact arithmetic; rounding may add an ulp
+        raise ValueError(f"error must be a relative error (a finite number >= 0), got {error!r}")
+    if error < RIGHT_BELOW:
+        return "right"
+    return "wrong" if error > WRONG_ABOVE else "suspicious"
+
+
+def _flat(grads: Params) -> np.ndarray:
+    return np.concatenate([np.ravel(grads[key]) for key in PARAM_KEYS])
+
+
+def finite_difference_errors(
+    params: Params,
+    dataset: Dataset,
+    eps_values: object,
+    *,
+    scheme: str = "central",
+    dtype: str = "float64",
+) -> np.ndarray:
+    """The error of the finite-difference gradient against BPTT, for each step eps: the V of notebook 04.
+
+    For every eps the whole gradient (every entry of every parameter) is estimated by ``numerical_gradient``
+    with the loss computed in ``dtype`` (weights and one-hot inputs rounded to it, the forward pass and the
+    sum of the loss run in it), and compared with the float64 BPTT gradient by the norm-wise relative error
+    of eq. (17) over all parameters together. Large eps: truncation error (~eps for forward, ~eps^2 for
+    central differences); small eps: round-off (~u L / eps, u = 1.1e-16 in float64, 6e-8 in float32).
+
+    Parameters
+    ----------
+    params : dict
+        ``W_xh`` (H, V), ``W_hh`` (H, H), ``W_hy`` (V, H), ``b_h`` (H,), ``b_y`` (V,); never modified.
+    dataset : Dataset
+    eps_values : sequence of float, shape (E,)
+        Finite positive steps.
+    scheme : {"central", "forward"}
+        Eq. (16) or eq. (15) of notebook 04.
+    dtype : {"float64", "float32"}
+        The precision of the loss evaluations.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (E,)
+        Relative errors in [0, 1].
+    """
+    params, dataset = check_model_args(params, dataset)
+    eps_array = np.atleast_1d(np.asarray(eps_values))
+    if eps_array.ndim != 1 or eps_array.size == 0 or not np.issubdtype(eps_array.dtype, np.number):
+        raise TypeError(f"eps_values must be a non-empty 1-D sequence of steps, got {eps_values!r}")
+    if not np.all(np.isfinite(eps_array) & (eps_array > 0)):
+        raise ValueError(f"every step in eps_values must be a finite positive number, got {eps_array.tolist()}")
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {list(SCHEMES)}, got {scheme!r}")
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {list(DTYPES)}, got {dtype!r}")
+    x = _time_first(dataset.inputs).astype(dtype)
+
+    def loss_in_dtype(p: Params) -> float:
+        cache = _forward({key: value.astype(dtype) for key, value in p.items()}, x)
+        return float(_loss_terms(cache, dataset.targets).astype(dtype).sum(dtype=dtype))
+
+    analytic = _flat(_loss_and_grads(params, dataset)[1])
+    errors = [
+        relative_error(analytic, _flat(numerical_gradient(loss_in_dtype, params, float(eps), scheme=scheme)))
+        for eps in eps_array
+    ]
+    return np.array(errors)

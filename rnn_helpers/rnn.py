@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import PARAM_KEYS, check_int, check_params, check_positive_finite, param_shapes
+from ._checks import PARAM_KEYS, check_dataset, check_int, check_params, check_positive_finite, param_shapes
 from .encoding import Dataset
 
 Params = dict[str, np.ndarray]
@@ -99,12 +99,13 @@ def _forward(params: Params, x: np.ndarray) -> ForwardCache:
     """Forward pass over time-first one-hot letters ``x`` (T, N, V), without argument checks.
 
     The parameters may carry a leading model axis (K, ...): every line below then runs K networks at once.
+    The arrays keep the dtype of ``x`` and the parameters: float64 in the package, float32 in notebook 04.
     """
     W_xh, W_hh, W_hy, b_h, b_y = (params[key] for key in PARAM_KEYS)
     W_hh_T = _mT(W_hh)
     x_lifted = x.reshape(x.shape[:1] + (1,) * (W_hh.ndim - 2) + x.shape[1:])  # (T, 1 per model axis, N, V)
     from_input = x_lifted @ _mT(W_xh) + b_h[..., None, :]  # W_xh x_t + b_h for every t at once, (T, ..., N, H)
-    h = np.zeros((len(x) + 1,) + from_input.shape[1:])  # h[0] = h_0 = 0
+    h = np.zeros((len(x) + 1,) + from_input.shape[1:], dtype=from_input.dtype)  # h[0] = h_0 = 0; float32 stays float32
     for t in range(len(x)):
         h[t + 1] = np.tanh(from_input[t] + h[t] @ W_hh_T)  # eqs. (2)-(3): h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)
     logits = h[1:] @ _mT(W_hy) + b_y[..., None, :]  # eq. (4): z_t = W_hy h_t + b_y, (T, ..., N, V)
@@ -182,8 +183,7 @@ def _time_first(inputs: np.ndarray) -> np.ndarray:
 
 def check_model_args(params: object, dataset: object) -> tuple[Params, Dataset]:
     """Check ``params`` against ``dataset``; return a float64 copy of the parameters and the dataset."""
-    if not isinstance(dataset, Dataset):
-        raise TypeError(f"dataset must be a Dataset from make_dataset(...), got {type(dataset).__name__}")
+    dataset = check_dataset(dataset)
     return check_params(params, vocab_size=dataset.vocab_size), dataset
 
 

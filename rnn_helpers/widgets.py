@@ -91,6 +91,7 @@ def frame_slider(
 
     for slider in sliders:
         slider.observe(show, names="value")
-    box = widgets.VBox([*sliders, image])
+    # flex-start: the figure keeps its own size; the default (stretch) scales it up to the page width, blurred.
+    box = widgets.VBox([*sliders, image], layout=widgets.Layout(align_items="flex-start"))
     box.frames = frames
     return box

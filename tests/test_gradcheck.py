@@ -97,3 +97,83 @@ def test_bad_eps(params, data, eps):
 def test_eps_of_wrong_type(params, data):
     with pytest.raises(TypeError, match="eps must be a finite positive number"):
         rh.gradient_check(params, data, eps="small")
+
+
+def test_forward_differences_err_like_eps_central_like_eps_squared():
+    # f(w) = w^3 at w = 1: forward error 3 eps + eps^2, central error exactly eps^2.
+    params = {"w": np.array([1.0])}
+    for eps in (1e-2, 1e-3):
+        forward = rh.numerical_gradient(lambda p: p["w"][0] ** 3, params, eps, scheme="forward")["w"][0]
+        central = rh.numerical_gradient(lambda p: p["w"][0] ** 3, params, eps)["w"][0]
+        assert forward - 3.0 == pytest.approx(3 * eps + eps**2, rel=1e-5)
+        assert central - 3.0 == pytest.approx(eps**2, rel=1e-5)
+
+
+def test_unknown_scheme_is_named():
+    with pytest.raises(ValueError, match=r"scheme must be one of \['central', 'forward'\], got 'backward'"):
+        rh.numerical_gradient(lambda p: 0.0, {"w": np.zeros(1)}, scheme="backward")
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [(0.0, "right"), (9e-7, "right"), (1e-6, "suspicious"), (1e-3, "suspicious"), (2e-3, "wrong"), (1.0, "wrong")],
+)
+def test_verdict_thresholds(error, expected):
+    assert rh.verdict(error) == expected
+
+
+@pytest.mark.parametrize("error", [-1e-9, float("nan"), float("inf")])
+def test_verdict_refuses_what_is_not_a_relative_error(error):
+    with pytest.raises(ValueError, match="error must be a relative error"):
+        rh.verdict(error)
+    with pytest.raises(TypeError, match="error must be a relative error"):
+        rh.verdict("1e-7")
+
+
+@pytest.fixture
+def larger_params():
+    return rh.init_params(8, scale=0.5, seed=0)
+
+
+def test_the_v_in_float64(larger_params, data):
+    eps = np.array([1e-1, 1e-2, 1e-3, 1e-5, 1e-11])
+    central = rh.finite_difference_errors(larger_params, data, eps)
+    forward = rh.finite_difference_errors(larger_params, data, eps, scheme="forward")
+    # truncation: a factor 100 per decade for central differences, 10 for forward ones
+    assert 70 < central[1] / central[2] < 130 and 7 < forward[1] / forward[2] < 13
+    assert central[3] < 1e-8 < central[4]  # the bottom near 1e-5, round-off to the left
+    assert central[3] < central[0] and central[3] < central[4]
+    assert np.all(forward[:4] > central[:4])
+
+
+def test_float32_cannot_reach_the_right_threshold(larger_params, data):
+    eps = np.logspace(-1, -7, 13)
+    float32 = rh.finite_difference_errors(larger_params, data, eps, dtype="float32")
+    float64 = rh.finite_difference_errors(larger_params, data, eps)
+    assert 1e-6 < float32.min() < 1e-3  # at best "suspicious", wherever eps is
+    assert 1e-4 <= eps[np.argmin(float32)] <= 1e-1  # its best step is far larger than float64's
+    assert float64.min() < 1e-9
+    assert float32[0] == pytest.approx(float64[0], rel=1e-2)  # at eps = 0.1 both are truncation
+
+
+def test_finite_difference_errors_leave_the_params_alone_and_stay_float64(larger_params, data):
+    before = {k: v.copy() for k, v in larger_params.items()}
+    errors = rh.finite_difference_errors(larger_params, data, [1e-3], dtype="float32")
+    assert errors.dtype == np.float64 and errors.shape == (1,)
+    for key in before:
+        np.testing.assert_array_equal(larger_params[key], before[key])
+        assert larger_params[key].dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"eps_values": []}, TypeError, "eps_values must be a non-empty 1-D sequence"),
+        ({"eps_values": [1e-3, -1e-3]}, ValueError, "every step in eps_values must be a finite positive"),
+        ({"eps_values": [1e-3], "dtype": "float16"}, ValueError, r"dtype must be one of \['float64', 'float32'\]"),
+        ({"eps_values": [1e-3], "scheme": "backward"}, ValueError, "scheme must be one of"),
+    ],
+)
+def test_finite_difference_errors_refuse_bad_input(params, data, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        rh.finite_difference_errors(params, data, **kwargs)

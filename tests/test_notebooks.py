@@ -37,3 +37,21 @@ def test_committed_executed_in_order_without_errors(path):
                 assert "raises-exception" in cell.metadata.get("tags", []), cell.source
             if output.output_type == "stream":
                 assert output.name != "stderr" or "Warning" not in output.text, output.text
+
+
+WIDGET_NOTEBOOKS = NOTEBOOKS + sorted((ROOT / "tests" / "browser" / "fixtures").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", WIDGET_NOTEBOOKS, ids=lambda p: p.name)
+def test_every_widget_shown_has_saved_state(path):
+    """A reader who opens the notebook without running it sees each widget: its state is saved with the notebook."""
+    nb = nbformat.read(path, as_version=4)
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view:
+                assert view["model_id"] in state, f"no saved state for the widget shown by:\n{cell.source}"
+                model = state[view["model_id"]]
+                children = [c.removeprefix("IPY_MODEL_") for c in model["state"].get("children", [])]
+                assert all(c in state for c in children), f"a child widget has no saved state:\n{cell.source}"

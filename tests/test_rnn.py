@@ -197,3 +197,14 @@ def test_bad_dataset_and_inputs(params, data):
         rh.backward(rh.init_params(3), cache, data.targets)
     with pytest.raises(ValueError, match="V=4"):
         rh.loss_and_grads(rh.init_params(8, vocab_size=5), data)
+
+
+def test_the_private_forward_keeps_float32(params, data):
+    # Notebook 04 runs the forward pass in float32; the public functions stay float64.
+    from rnn_helpers.rnn import _forward
+
+    as32 = {key: value.astype(np.float32) for key, value in params.items()}
+    cache = _forward(as32, np.swapaxes(data.inputs, 0, 1).astype(np.float32))
+    assert all(array.dtype == np.float32 for array in cache)
+    np.testing.assert_allclose(cache.probs, rh.forward(params, data.inputs).probs, rtol=1e-5)
+    assert rh.forward(as32, data.inputs).h.dtype == np.float64

@@ -92,8 +92,14 @@ def execute(paths: list[Path]) -> None:
             "display_name": "Python 3 (ipykernel)",
             "language": "python",
         }
+        # store_widget_state (nbclient's default, stated because the series relies on it): the widgets' state goes
+        # into metadata.widgets, so a reader who opens the notebook without running it sees sliders and figures.
         client = NotebookClient(
-            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+            nb,
+            timeout=600,
+            kernel_name="python3",
+            store_widget_state=True,
+            resources={"metadata": {"path": str(path.parent)}},
         )
         client.execute()
         nbformat.write(nb, path)
