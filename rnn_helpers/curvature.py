@@ -7,23 +7,23 @@ All parameters as one vector
 each one sits. There are P = HV + H^2 + VH + H + V numbers: 140 for H = 8, 404 for H = 16. The Hessian
 H_ij = d^2 L / dw_i dw_j is the (P, P) matrix in that order, and the sharpness is its largest eigenvalue.
 
-The curvature along one step (eqs. (3)-(5) of notebook 06)
+The curvature along one step (eqs. (4)-(6) of notebook 06)
 ---------------------------------------------------------
 For the gradient-descent step d = -lr g from w, define the number c by
 
-    L(w + d) = L(w) + g . d + (1/2) c |d|^2                                   (3)
+    L(w + d) = L(w) + g . d + (1/2) c |d|^2                                   (4)
 
 c is the secant curvature of L along the step. Taylor's theorem with the integral remainder gives
 
-    c = int_0^1 2 (1 - s) u^T H(w + s d) u ds,      u = d / |d|,              (4)
+    c = int_0^1 2 (1 - s) u^T H(w + s d) u ds,      u = d / |d|,              (5)
 
 a weighted average (the weights 2 (1 - s) integrate to 1) of the curvature along the segment the step
-crosses, not the curvature at w alone. Putting d = -lr g into (3):
+crosses, not the curvature at w alone. Putting d = -lr g into (4):
 
-    L(w + d) - L(w) = lr |g|^2 (lr c / 2 - 1),                                (5)
+    L(w + d) - L(w) = lr |g|^2 (lr c / 2 - 1),                                (6)
 
 so, with the true gradient, a step raises the loss exactly when c > 2 / lr. The sharpness at w bounds the
-curvature at w only; (5) is about the whole segment.
+curvature at w only; (6) is about the whole segment.
 """
 
 from __future__ import annotations
@@ -160,9 +160,10 @@ def hessian(
 ) -> np.ndarray:
     """The full Hessian of the loss over all parameters, flattened in the order of ``flatten``.
 
-    Column j is the central difference of the gradient along e_j, (g(w + eps e_j) - g(w - eps e_j)) / (2 eps);
-    the matrix is then symmetrized, (M + M^T) / 2. That costs 2P gradients, all computed in one vectorized
-    pass for the package's network (about 0.02 s for H = 16). Accuracy: see ``HESSIAN_EPS``.
+    Column j is the central difference of the gradient along e_j, (g(w + eps e_j) - g(w - eps e_j)) / (2 eps),
+    eq. (3) of notebook 06; the matrix is then symmetrized, (M + M^T) / 2. That costs 2P gradients, all
+    computed in one vectorized pass for the package's network (about 0.02 s for H = 16). Accuracy: see
+    ``HESSIAN_EPS``.
 
     Parameters
     ----------
@@ -332,9 +333,9 @@ def sharpness_by_power_iteration(
 
 
 def secant_curvature(loss_before: object, loss_after: object, grad_sq_norm: object, lr: float) -> np.ndarray | float:
-    """The curvature c along a step d = -lr g, eq. (3) of notebook 06, from what a training run records.
+    """The curvature c along a step d = -lr g, eq. (4) of notebook 06, from what a training run records.
 
-    c = 2 (L(w + d) - L(w) - g . d) / |d|^2 = 2 (L(w + d) - L(w) + lr |g|^2) / (lr^2 |g|^2). By eq. (5) the
+    c = 2 (L(w + d) - L(w) - g . d) / |d|^2 = 2 (L(w + d) - L(w) + lr |g|^2) / (lr^2 |g|^2). By eq. (6) the
     step raised the loss exactly when c > 2 / lr.
 
     Parameters
@@ -412,7 +413,7 @@ def loss_along_line(params: Params, dataset: Dataset, direction: np.ndarray, ts:
 def curvature_along_line(
     params: Params, dataset: Dataset, direction: np.ndarray, ss: object, *, eps: float = HESSIAN_EPS
 ) -> np.ndarray:
-    """u^T H(w + s d) u for every s in ``ss``, u = d / |d|: the curvature that eq. (4) averages.
+    """u^T H(w + s d) u for every s in ``ss``, u = d / |d|: the curvature that eq. (5) averages.
 
     Each value is a central difference of the gradient along u, u . (g(w + s d + eps u) - g(w + s d - eps u))
     / (2 eps); all points run in one vectorized pass.

@@ -5,9 +5,9 @@ For every step k that raised the loss, L(w_{k+1}) > L(w_k), it measures
 1. whether the gradient is right along that step: the slope the gradient claims, g . u with u = d / |d|, against
    the measured slope (L(w + e u) - L(w - e u)) / (2 e) (two loss evaluations, so it is done at every rise);
    at up to ``max_checks`` rises (spread evenly over them) it also runs the full ``gradient_check``;
-2. the curvature c along the step, eq. (3) of notebook 06, from the loss alone (the measured slope in place of
+2. the curvature c along the step, eq. (4) of notebook 06, from the loss alone (the measured slope in place of
    g . d, so that c means the same with a wrong gradient): with the right gradient, the step raised the loss
-   exactly when c > 2 / lr (eq. (5)); a step that went uphill (measured slope > 0) needs no curvature at all;
+   exactly when c > 2 / lr (eq. (6)); a step that went uphill (measured slope > 0) needs no curvature at all;
 3. at the rises checked in full whose gradient passed, the sharpness lambda_max at w_k, beside 2 / lr.
 
 Each rise gets a verdict: "gradient" (a check failed: the gradient is wrong, whatever the learning rate),
@@ -23,18 +23,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ._checks import check_int, check_positive_finite
+from ._checks import check_dataset, check_int, check_positive_finite
 from .curvature import _check_fn, flatten, sharpness, unflatten
 from .encoding import Dataset
-from .gradcheck import LossAndGrads, gradient_check, relative_error
+from .gradcheck import RIGHT_BELOW, LossAndGrads, gradient_check, relative_error, verdict
 from .rnn import Params, _loss_and_grads, check_model_args
 from .runs import record_run
-
-GRADIENT_TOL = 1e-5
-"""A relative error above this (slope along the step, or norm-wise in the full check) means a wrong gradient.
-
-A right gradient gives about 1e-10 on these networks (notebook 04); the bugs of ``rnn_helpers.bugs`` give
-1e-3 to 1."""
 
 SLOPE_EPS = 1e-5
 """Step of the central difference of the loss along the unit direction of the step."""
@@ -62,7 +56,7 @@ class Rise:
     loss_before, loss_after : float
         L(w_k), L(w_{k+1}).
     curvature : float
-        c of eq. (3), notebook 06, from the loss alone: 2 (L(w_{k+1}) - L(w_k) - s |d|) / |d|^2 with s the
+        c of eq. (4), notebook 06, from the loss alone: 2 (L(w_{k+1}) - L(w_k) - s |d|) / |d|^2 with s the
         measured slope along the step d.
     slope : float
         s, the measured slope of L along the step (per unit length): > 0 means the step went uphill.
@@ -126,11 +120,12 @@ class Diagnosis:
 
     def __str__(self) -> str:
         n_steps = int(np.sum(np.isfinite(self.losses))) - 1
-        check = "passed" if self.start_gradient_error <= self.tol else "FAILED"
+        start = self.start_gradient_error
+        check = verdict(start) if np.isfinite(start) else "not finite"
         lines = [
             f"diagnose: {n_steps} steps at lr = {self.lr:.4g} (2/lr = {2 / self.lr:.4g})",
-            f"gradient check at the start: {check} (relative error {_error_text(self.start_gradient_error)},"
-            f" tolerance {self.tol:.0e})",
+            f"gradient check at the start: {check} (relative error {_error_text(start)}; a check fails above"
+            f" {self.tol:.0e})",
         ]
         if self.diverged_at is not None:
             lines.append(f"the run diverged at step {self.diverged_at} (loss or weights not finite)")
@@ -206,7 +201,7 @@ def _rise(
     claimed = float(g @ u)
     measured = _measured_slope(ctx["fn"], w, u, H, ctx["dataset"], SLOPE_EPS)
     slope_error = relative_error(np.array(claimed), np.array(measured))
-    curvature = 2.0 * (after - before - measured * norm) / norm**2  # eq. (3), the slope measured, not claimed
+    curvature = 2.0 * (after - before - measured * norm) / norm**2  # eq. (4), the slope measured, not claimed
     step_error = relative_error(d, -lr * g)
     return Rise(k, before, after, curvature, measured, slope_error, step_error, None, None, "")
 
@@ -242,10 +237,10 @@ def _gradient_error(params: Params, ctx: dict) -> float:
     b_h shrinks to 1e-6 and below, and the round-off of the central differences (about 1e-10) alone is then a
     1e-4 relative error of that parameter, though the gradient is right and that part does not move the step.
     """
-    report = gradient_check(params, ctx["dataset"], loss_and_grads_fn=ctx["user_fn"])
-    analytic = np.concatenate([c.analytic.ravel() for c in report.checks.values()])
-    numeric = np.concatenate([c.numeric.ravel() for c in report.checks.values()])
-    return relative_error(analytic, numeric)
+    checks = gradient_check(params, ctx["dataset"], loss_and_grads_fn=ctx["user_fn"]).checks
+    analytic = flatten({key: check.analytic for key, check in checks.items()})
+    numeric = flatten({key: check.numeric for key, check in checks.items()})
+    return relative_error(analytic, numeric)  # eq. (17) of notebook 04, over all parameters
 
 
 def _check_iterates(iterates: object, dataset: Dataset) -> list[Params]:
@@ -263,7 +258,7 @@ def diagnose(
     iterates: Sequence[Params] | None = None,
     loss_and_grads_fn: LossAndGrads | None = None,
     max_checks: int = MAX_CHECKS,
-    tol: float = GRADIENT_TOL,
+    tol: float = RIGHT_BELOW,
 ) -> Diagnosis:
     """Find every step that raised the loss and say why: a wrong gradient, curvature > 2/lr, or neither.
 
@@ -287,15 +282,16 @@ def diagnose(
         check (2P loss evaluations) and the sharpness (2P gradients); every rise gets the slope check (2 loss
         evaluations). >= 0.
     tol : float
-        Relative error above which a check fails (see ``GRADIENT_TOL``).
+        Relative error above which a check fails: by default ``gradcheck.RIGHT_BELOW`` (1e-6), notebook 04's
+        line between "right" and "suspicious". A right gradient gives about 1e-10 here; the bugs of
+        ``rnn_helpers.bugs`` give 1e-3 to 1.
 
     Returns
     -------
     Diagnosis
         ``rises`` (one ``Rise`` each, in order), ``counts``, ``verdict``; ``print`` it for the report.
     """
-    if not isinstance(dataset, Dataset):
-        raise TypeError(f"dataset must be a Dataset from make_dataset(...), got {type(dataset).__name__}")
+    dataset = check_dataset(dataset)
     lr = check_positive_finite(lr, "lr")
     max_checks = check_int(max_checks, "max_checks", minimum=0)
     tol = check_positive_finite(tol, "tol")

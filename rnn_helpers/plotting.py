@@ -34,7 +34,8 @@ def get_ax(ax: Axes | None = None, figsize: tuple[float, float] = (6.0, 3.5)) ->
     """``ax`` itself, or the axes of a new figure of size ``figsize``."""
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    ax.set_prop_cycle(color=COLORS)
+    if not ax.lines:  # set the palette once: resetting it on every call would draw every curve in one colour
+        ax.set_prop_cycle(color=COLORS)
     return ax
 
 
@@ -421,6 +422,7 @@ def plot_gradient_entries(report: GradCheckReport, ax: Axes | None = None, *, ti
     if title is not None:
         ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="upper left")
+    return ax
 
 
 # --- Notebook 06: curvature against 2/lr ------------------------------------------------------------------------
@@ -440,7 +442,7 @@ def plot_curvatures(
     Parameters
     ----------
     steps, curvatures : numpy.ndarray, shape (M,)
-        Step k and c_k of eq. (3), notebook 06; non-positive values are left out (log scale).
+        Step k and c_k of eq. (4), notebook 06; non-positive values are left out (log scale).
     lr : float
     sharpness_steps, sharpness : numpy.ndarray, shape (S,), optional
         Iterations k and lambda_max(w_k).

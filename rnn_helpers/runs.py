@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_int, check_positive_finite
+from ._checks import check_dataset, check_int, check_positive_finite
 from .curvature import _check_fn, flatten, secant_curvature, sharpness, unflatten
 from .encoding import Dataset
 from .gradcheck import LossAndGrads
@@ -89,7 +89,7 @@ class RecordedRun:
         return np.flatnonzero(self.losses[1:] > self.losses[:-1])
 
     def curvatures(self) -> np.ndarray:
-        """c_k, the curvature along every step k -> k + 1 (eq. (3), notebook 06), shape (n_iters,).
+        """c_k, the curvature along every step k -> k + 1 (eq. (4), notebook 06), shape (n_iters,).
 
         NaN for steps the run did not complete or whose gradient was exactly zero.
         """
@@ -253,8 +253,7 @@ def minibatch_of_one(dataset: Dataset) -> Callable[[Params, Dataset], tuple[floa
     loss_and_grads_fn=minibatch_of_one(data))`` records the full loss of minibatch training with batch size one,
     the words taken in turn. It counts its calls, so make a new one for every run.
     """
-    if not isinstance(dataset, Dataset):
-        raise TypeError(f"dataset must be a Dataset from make_dataset(...), got {type(dataset).__name__}")
+    dataset = check_dataset(dataset)
     words = [dataset.subset([i]) for i in range(dataset.n_words)]
     calls = [0]
 

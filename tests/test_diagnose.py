@@ -6,7 +6,8 @@ import pytest
 import rnn_helpers as rh
 from rnn_helpers import curvature as cv
 from rnn_helpers.bugs import BUGS, loss_and_grads_with_bug
-from rnn_helpers.diagnose import GRADIENT_TOL, VERDICTS, diagnose
+from rnn_helpers.diagnose import VERDICTS, diagnose
+from rnn_helpers.gradcheck import RIGHT_BELOW
 from rnn_helpers.runs import record_run
 
 
@@ -87,7 +88,7 @@ def test_every_bug_of_the_zoo_is_caught(dataset, start, bug):
     assert result.counts["gradient"] >= 1
     for rise in result.rises:
         if rise.verdict == "curvature":  # where the wrong part of the gradient does not matter along the step
-            assert rise.slope_error <= GRADIENT_TOL and rise.curvature > 2 / result.lr
+            assert rise.slope_error <= RIGHT_BELOW and rise.curvature > 2 / result.lr
 
 
 @pytest.mark.parametrize("bug", ["one_word_gradient", "softmax_sign"])
@@ -134,11 +135,18 @@ def test_a_diverging_run_is_reported_without_warnings(dataset, start):
 def test_the_report_is_rounded_and_names_every_count(bumpy):
     text = str(bumpy)
     assert text.startswith("diagnose: 600 steps at lr = 1.077 (2/lr = 1.857)")
+    assert "gradient check at the start: right (relative error < 1e-08; a check fails above 1e-06)" in text
     assert f"the loss rose at {len(bumpy.rises)} of 600 steps" in text
     assert f"{VERDICTS['curvature']:<40}: {len(bumpy.rises)} rises" in text
     assert "checked in full at 5 of the rises" in text
+    assert "e-09" not in text and "e-10" not in text and "e-11" not in text  # rounding-level digits are not shown
     assert "verdict: the gradient is right" in text
-    assert "e-1" not in text.split("verdict")[0].replace("e-10", "").replace("e-11", "").replace("e-12", "")
+
+
+def test_a_wrong_gradient_reads_wrong(dataset, start):
+    wrong = loss_and_grads_with_bug("softmax_sign")
+    text = str(diagnose(dataset, lr=0.1, params=start, n_iters=5, loss_and_grads_fn=wrong))
+    assert "gradient check at the start: wrong (relative error 1e+00" in text
 
 
 def test_bad_inputs(dataset, start):

@@ -186,3 +186,10 @@ def test_plot_flow_time_scales_the_iterations():
     np.testing.assert_array_equal(ax.lines[1].get_xdata(), [0, 0.25, 0.5, 0.75])
     assert ax.get_xlim() == (0, 1.0)
     plt.close(ax.figure)
+
+
+def test_curves_drawn_on_the_same_axes_get_different_colours():
+    ax = plotting.plot_losses(np.ones(5) * 2.0, label="a")
+    plotting.plot_losses(np.ones(5), ax, label="b")
+    assert [line.get_color() for line in ax.lines] == plotting.COLORS[:2]
+    plt.close(ax.figure)
