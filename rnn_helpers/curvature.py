@@ -155,6 +155,15 @@ def _losses_and_gradients(
     return losses, grads
 
 
+def _hessian_times_unit(
+    centres: np.ndarray, u: np.ndarray, eps: float, hidden_size: int, dataset: Dataset, fn: LossAndGrads | None
+) -> np.ndarray:
+    """H(c) u at each of M points c (rows of ``centres``, (M, P)) for one unit vector u: central differences
+    (g(c + eps u) - g(c - eps u)) / (2 eps) of the gradient, all 2M gradients in one pass. Returns (M, P)."""
+    _, grads = _losses_and_gradients(np.concatenate([centres + eps * u, centres - eps * u]), hidden_size, dataset, fn)
+    return (grads[: len(centres)] - grads[len(centres) :]) / (2.0 * eps)
+
+
 def hessian(
     params: Params, dataset: Dataset, *, eps: float = HESSIAN_EPS, loss_and_grads_fn: LossAndGrads | None = None
 ) -> np.ndarray:
@@ -284,9 +293,7 @@ def hessian_vector_product(
     norm = np.linalg.norm(v)
     if norm == 0.0:
         return np.zeros_like(w)
-    u = v / norm
-    _, grads = _losses_and_gradients(np.stack([w + eps * u, w - eps * u]), _sizes(params)[0], dataset, fn)
-    return norm * (grads[0] - grads[1]) / (2.0 * eps)
+    return norm * _hessian_times_unit(w[None], v / norm, eps, _sizes(params)[0], dataset, fn)[0]
 
 
 def sharpness_by_power_iteration(
@@ -439,8 +446,4 @@ def curvature_along_line(
     if norm == 0.0:
         raise ValueError("direction must not be zero: the curvature along it is undefined")
     u = d / norm
-    centres = w + ss[:, None] * d
-    _, grads = _losses_and_gradients(
-        np.concatenate([centres + eps * u, centres - eps * u]), _sizes(params)[0], dataset, None
-    )
-    return (grads[: len(ss)] - grads[len(ss) :]) @ u / (2.0 * eps)
+    return _hessian_times_unit(w + ss[:, None] * d, u, eps, _sizes(params)[0], dataset, None) @ u

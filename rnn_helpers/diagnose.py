@@ -12,8 +12,9 @@ For every step k that raised the loss, L(w_{k+1}) > L(w_k), it measures
 
 Each rise gets a verdict: "gradient" (a check failed: the gradient is wrong, whatever the learning rate),
 "update" (only for a recorded run: the step taken was not -lr times the gradient), "curvature" (c > 2 / lr:
-the step jumped across a valley), or "neither". The full gradient check also runs at the start, so a wrong
-gradient is reported even when the loss never rose.
+the step jumped across a valley), "neither" (with a right gradient only rounding can do that, eq. (6)), or
+"overflow" (the numbers stopped being finite: the run was blowing up). The full gradient check also runs at the
+start, so a wrong gradient is reported even when the loss never rose.
 """
 
 from __future__ import annotations

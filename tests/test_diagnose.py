@@ -170,3 +170,15 @@ def test_bad_inputs(dataset, start):
         diagnose(dataset, lr=0.1, params=start, n_iters=3, loss_and_grads_fn=1)
     with pytest.raises(ValueError, match="n_iters must be an integer >= 0"):
         diagnose(dataset, lr=0.1, params=start, n_iters=-2)
+
+
+def test_a_step_that_overflows_is_reported_as_such(dataset, start):
+    tanh_bug = loss_and_grads_with_bug("tanh_at_preactivation")  # blows up within a few steps at lr = 0.3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = diagnose(dataset, lr=0.3, params=start, n_iters=300, loss_and_grads_fn=tanh_bug)
+    assert result.diverged_at is not None
+    overflowed = [r for r in result.rises if r.verdict == "overflow"]
+    assert overflowed and not np.isfinite([overflowed[0].curvature, overflowed[0].slope_error]).all()
+    assert f"{VERDICTS['overflow']:<40}: {len(overflowed)} rises" in str(result)
+    assert result.verdict == "gradient"
