@@ -5,6 +5,8 @@ The notebooks in ``notebooks/`` teach every piece; this package holds the one co
 
 from . import baselines
 from .bugs import BUGS, loss_and_grads_with_bug
+from .curvature import flatten, hessian, hessian_vector_product, sharpness, step_curvature, unflatten
+from .diagnose import Diagnosis, diagnose
 from .display import prediction_table, show_lines, show_source
 from .encoding import ALPHABET, Dataset, letter_indices, make_dataset, one_hot
 from .environment import check_environment
@@ -30,6 +32,7 @@ from .rnn import (
     predict_proba,
     softmax,
 )
+from .runs import RecordedRun, record_run
 from .training import SweepHistory, TrainHistory, train_full_batch, train_lr_sweep
 
 __all__ = [
@@ -67,4 +70,15 @@ __all__ = [
     "softmax",
     "train_full_batch",
     "train_lr_sweep",
+    # notebook 06
+    "Diagnosis",
+    "RecordedRun",
+    "diagnose",
+    "flatten",
+    "hessian",
+    "hessian_vector_product",
+    "record_run",
+    "sharpness",
+    "step_curvature",
+    "unflatten",
 ]

@@ -166,3 +166,30 @@ def test_plot_gradient_entries_needs_a_report():
 
 def test_symbol():
     assert plotting.symbol("W_xh") == "$W_{xh}$" and plotting.symbol("b_y") == "$b_{y}$"
+
+
+def test_plot_curvatures_draws_the_line_at_2_over_lr():
+    steps = np.array([1, 3, 5])
+    c = np.array([2.5, -1.0, 3.0])  # the negative one cannot go on a log axis
+    ax = plotting.plot_curvatures(steps, c, 0.8, sharpness_steps=np.array([1, 5]), sharpness=np.array([0.1, 0.2]))
+    dots, crosses, line = ax.lines
+    np.testing.assert_array_equal(dots.get_xdata(), [1, 5])
+    np.testing.assert_array_equal(crosses.get_ydata(), [0.1, 0.2])
+    assert line.get_ydata()[0] == 2 / 0.8
+    plt.close(ax.figure)
+
+
+def test_plot_flow_time_scales_the_iterations():
+    losses = np.ones((2, 4))
+    ax = plotting.plot_flow_time(losses, np.array([0.5, 0.25]), t_max=1.0)
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [0, 0.5, 1.0, 1.5])
+    np.testing.assert_array_equal(ax.lines[1].get_xdata(), [0, 0.25, 0.5, 0.75])
+    assert ax.get_xlim() == (0, 1.0)
+    plt.close(ax.figure)
+
+
+def test_curves_drawn_on_the_same_axes_get_different_colours():
+    ax = plotting.plot_losses(np.ones(5) * 2.0, label="a")
+    plotting.plot_losses(np.ones(5), ax, label="b")
+    assert [line.get_color() for line in ax.lines] == plotting.COLORS[:2]
+    plt.close(ax.figure)
