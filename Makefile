@@ -28,15 +28,17 @@ lab: $(STAMP)
 	$(BIN)/jupyter trust notebooks/[0-9][0-9]_*.ipynb
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
+# One BLAS thread per process: pytest-xdist already runs a process per core, and oversubscribed OpenBLAS threads
+# make small matrix operations tens of times slower. The notebook kernels that nbval starts inherit it.
 test: lint
-	$(BIN)/python -m pytest -n auto --dist loadfile $(NBVAL)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n auto --dist loadfile $(NBVAL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile tests
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n auto --dist loadfile tests
 
 # For authors: format, refresh the navigation lines, and execute every notebook in place (outputs are committed).
 notebooks: $(STAMP)
