@@ -8,6 +8,8 @@ from .display import show_source
 from .encoding import ALPHABET, Dataset, letter_indices, make_dataset, one_hot
 from .environment import check_environment
 from .gradcheck import GradCheckReport, ParamCheck, gradient_check, numerical_gradient, relative_error
+from .learner import LEARNER_RUN, LearnerRun, Rise, StepStatistics, longest_rise, picture_facts, step_statistics
+from .plateau import PLATEAU_LOSS, PlateauAnalysis, first_letter_memory, plateau_analysis, prediction_table
 from .rnn import (
     ForwardCache,
     backward,
@@ -53,4 +55,17 @@ __all__ = [
     "softmax",
     "train_full_batch",
     "train_lr_sweep",
+    # notebook 05: the learner's run and the plateau
+    "LEARNER_RUN",
+    "LearnerRun",
+    "Rise",
+    "StepStatistics",
+    "longest_rise",
+    "picture_facts",
+    "step_statistics",
+    "PLATEAU_LOSS",
+    "PlateauAnalysis",
+    "first_letter_memory",
+    "plateau_analysis",
+    "prediction_table",
 ]
