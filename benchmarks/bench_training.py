@@ -50,7 +50,7 @@ def main() -> None:
         print(f"  K = {k:3d}: {k * sweep_iters / cpu:9.0f} model-iterations/s ({cpu:.2f} s CPU, {wall:.2f} s wall)")
     lrs = np.geomspace(1e-3, 1.0, 64)
     cpu, wall = best_of(lambda: rh.train_lr_sweep(params, data, lrs=lrs, n_iters=N_ITERS), 1)
-    print(f"the K = 64 grid of {N_ITERS} iterations: {cpu:.2f} s CPU ({wall:.2f} s wall)")
+    print(f"the K = 64 grid of {N_ITERS} iterations (one run): {cpu:.2f} s CPU ({wall:.2f} s wall)")
 
 
 if __name__ == "__main__":
