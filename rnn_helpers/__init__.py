@@ -19,6 +19,8 @@ from .gradcheck import (
     relative_error,
     verdict,
 )
+from .learner import LEARNER_RUN, LearnerRun, Rise, StepStatistics, longest_rise, picture_facts, step_statistics
+from .plateau import PLATEAU_LOSS, PlateauAnalysis, first_letter_memory, plateau_analysis
 from .rnn import (
     ForwardCache,
     backward,
@@ -81,4 +83,16 @@ __all__ = [
     "sharpness",
     "step_curvature",
     "unflatten",
+    # notebook 05: the learner's run and the plateau
+    "LEARNER_RUN",
+    "LearnerRun",
+    "Rise",
+    "StepStatistics",
+    "longest_rise",
+    "picture_facts",
+    "step_statistics",
+    "PLATEAU_LOSS",
+    "PlateauAnalysis",
+    "first_letter_memory",
+    "plateau_analysis",
 ]

@@ -80,8 +80,30 @@ class ForwardCache(NamedTuple):
 
 
 def _mT(a: np.ndarray) -> np.ndarray:
-    """The transpose of the last two axes: W^T for one matrix or for a stack of them."""
-    return np.swapaxes(a, -1, -2)
+    """The transpose of the last two axes: W^T for one matrix (a view) or for a stack of them.
+
+    A stack is transposed into a contiguous copy: numpy multiplies a stack of small matrices several times
+    faster when they are contiguous, and the copy costs less than one such product.
+    """
+    return a.T if a.ndim == 2 else np.ascontiguousarray(a.swapaxes(-1, -2))
+
+
+def _lift(x: np.ndarray, ndim: int) -> np.ndarray:
+    """Time-first letters (T, N, V) as (T, 1, ..., N, V), to broadcast against ``ndim``-dimensional stacks."""
+    return x.reshape(x.shape[:1] + (1,) * (ndim - 3) + x.shape[1:])
+
+
+def _rows(a: np.ndarray) -> np.ndarray:
+    """Time-first (T, ..., N, I) as (..., T * N, I): one row per (step, word) pair, the model axes in front."""
+    return a.swapaxes(0, -3).reshape(a.shape[1:-2] + (-1, a.shape[-1]))
+
+
+def _sum_over_time(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """sum_t sum_n a_t[n] b_t[n]^T for time-first a (T, ..., N, I) and b (T, ..., N, J), shape (..., I, J).
+
+    The outer products of eqs. (8), (12) and (13), summed over steps and words by one matrix product.
+    """
+    return _rows(a).swapaxes(-1, -2) @ _rows(b)
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
@@ -103,7 +125,7 @@ def _forward(params: Params, x: np.ndarray) -> ForwardCache:
     """
     W_xh, W_hh, W_hy, b_h, b_y = (params[key] for key in PARAM_KEYS)
     W_hh_T = _mT(W_hh)
-    x_lifted = x.reshape(x.shape[:1] + (1,) * (W_hh.ndim - 2) + x.shape[1:])  # (T, 1 per model axis, N, V)
+    x_lifted = _lift(x, W_hh.ndim + 1)  # (T, 1 per model axis, N, V)
     from_input = x_lifted @ _mT(W_xh) + b_h[..., None, :]  # W_xh x_t + b_h for every t at once, (T, ..., N, H)
     h = np.zeros((len(x) + 1,) + from_input.shape[1:], dtype=from_input.dtype)  # h[0] = h_0 = 0; float32 stays float32
     for t in range(len(x)):
@@ -114,7 +136,13 @@ def _forward(params: Params, x: np.ndarray) -> ForwardCache:
 
 
 def _target_one_hot(targets: np.ndarray, like: np.ndarray) -> np.ndarray:
-    """onehot(y_t), time-first, shaped to broadcast against ``like`` (T, ..., N, V); ``targets`` is (N, T)."""
+    """onehot(y_t), time-first, shaped to broadcast against ``like`` (T, ..., N, V); ``targets`` is (N, T).
+
+    ``targets`` may also be that one-hot array already (float): it is returned as it is, so that a training
+    loop builds it once per run instead of once per iteration.
+    """
+    if targets.dtype.kind == "f":
+        return targets
     T, N = targets.shape[1], targets.shape[0]
     y = targets.T.reshape((T,) + (1,) * (like.ndim - 3) + (N,))
     return np.eye(like.shape[-1])[y]
@@ -135,18 +163,18 @@ def _backward(params: Params, cache: ForwardCache, targets: np.ndarray) -> Param
     x, h, _, _, probs = cache
     d_logits = probs - _target_one_hot(targets, probs)  # eq. (7): dL/dz_t = p_t - onehot(y_t), (T, ..., N, V)
     grads = {
-        "W_hy": np.einsum("t...nv,t...nh->...vh", d_logits, h[1:]),  # eq. (8): sum_t dz_t h_t^T
+        "W_hy": _sum_over_time(d_logits, h[1:]),  # eq. (8): sum_t dz_t h_t^T
         "b_y": d_logits.sum(axis=(0, -2)),  # eq. (9): sum_t dz_t
     }
     d_h_out = d_logits @ params["W_hy"]  # eq. (10), first term: W_hy^T dz_t, (T, ..., N, H)
     tanh_grad = 1.0 - h[1:] ** 2  # eq. (11): tanh'(a_t) = 1 - h_t^2, taken at the activation h_t
     d_pre = np.empty_like(d_h_out)  # dL/da_t for every t
-    d_h_next = np.zeros_like(h[0])  # nothing flows back from after the last step
+    d_h_next = 0.0  # nothing flows back from after the last step
     for t in reversed(range(len(d_pre))):
         d_pre[t] = (d_h_out[t] + d_h_next) * tanh_grad[t]  # eqs. (10)-(11): dL/dh_t = W_hy^T dz_t + W_hh^T da_{t+1}
         d_h_next = d_pre[t] @ params["W_hh"]  # W_hh^T da_t, sent back to step t - 1
-    grads["W_xh"] = np.einsum("t...nh,tnv->...hv", d_pre, x)  # eq. (12): sum_t da_t x_t^T
-    grads["W_hh"] = np.einsum("t...ni,t...nj->...ij", d_pre, h[:-1])  # eq. (13): sum_t da_t h_{t-1}^T
+    grads["W_xh"] = _sum_over_time(d_pre, x)  # eq. (12): sum_t da_t x_t^T
+    grads["W_hh"] = _sum_over_time(d_pre, h[:-1])  # eq. (13): sum_t da_t h_{t-1}^T
     grads["b_h"] = d_pre.sum(axis=(0, -2))  # eq. (14): sum_t da_t
     return {key: grads[key] for key in PARAM_KEYS}
 
@@ -251,10 +279,22 @@ def backward(params: Params, cache: ForwardCache, targets: np.ndarray) -> Params
     return _backward(params, cache, _check_targets(targets, cache))
 
 
+def _training_arrays(dataset: Dataset, model_axes: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """What every iteration of a training run reads, built once: time-first letters ``x`` (T, N, V) and
+    one-hot targets onehot(y_t) (T, 1 per model axis, N, V)."""
+    x = np.ascontiguousarray(_time_first(dataset.inputs))
+    return x, _target_one_hot(dataset.targets, _lift(x, x.ndim + model_axes))
+
+
+def _loss_and_grads_of(params: Params, x: np.ndarray, y: np.ndarray) -> tuple[float, Params]:
+    """The loss and its gradient from the arrays of ``_training_arrays``, without argument checks."""
+    cache = _forward(params, x)
+    return _loss(cache, y), _backward(params, cache, y)
+
+
 def _loss_and_grads(params: Params, dataset: Dataset) -> tuple[float, Params]:
     """``loss_and_grads`` without argument checks."""
-    cache = _forward(params, _time_first(dataset.inputs))
-    return _loss(cache, dataset.targets), _backward(params, cache, dataset.targets)
+    return _loss_and_grads_of(params, *_training_arrays(dataset))
 
 
 def loss_and_grads(params: Params, dataset: Dataset) -> tuple[float, Params]:

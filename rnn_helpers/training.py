@@ -9,7 +9,7 @@ import numpy as np
 from ._checks import check_int, check_positive_finite
 from .encoding import Dataset
 from .gradcheck import LossAndGrads
-from .rnn import Params, _backward, _forward, _loss_and_grads, _loss_terms, _time_first, check_model_args
+from .rnn import Params, _backward, _forward, _loss_and_grads_of, _loss_terms, _training_arrays, check_model_args
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,18 @@ class TrainHistory:
 
 
 def _all_finite(params: Params) -> bool:
-    return all(np.isfinite(v).all() for v in params.values())
+    """True when no entry of any parameter is inf or NaN (one check over all of them)."""
+    return bool(np.isfinite(np.concatenate([v.ravel() for v in params.values()])).all())
+
+
+def _finite_rows(stack: Params) -> np.ndarray:
+    """(K,) bool: True for the networks k of a stack none of whose parameters has an inf or NaN entry."""
+    return np.isfinite(np.concatenate([v.reshape(len(v), -1) for v in stack.values()], axis=1)).all(axis=1)
+
+
+def _per_network(lr: np.ndarray, stack: Params) -> Params:
+    """The learning rates (K,) shaped to multiply each parameter of a stack of K networks."""
+    return {key: lr.reshape((-1,) + (1,) * (value.ndim - 1)) for key, value in stack.items()}
 
 
 def train_full_batch(
@@ -89,7 +100,13 @@ def train_full_batch(
     params, dataset = check_model_args(params, dataset)
     lr = check_positive_finite(lr, "lr")
     n_iters = check_int(n_iters, "n_iters", minimum=0)
-    fn = _loss_and_grads if loss_and_grads_fn is None else loss_and_grads_fn
+    if loss_and_grads_fn is None:  # the exact gradient; the dataset's arrays are built once for the whole run
+        x, y = _training_arrays(dataset)
+
+        def fn(params: Params, _: Dataset) -> tuple[float, Params]:
+            return _loss_and_grads_of(params, x, y)
+    else:
+        fn = loss_and_grads_fn
     losses = np.full(n_iters + 1, np.nan)
     diverged_at = None
     with np.errstate(all="ignore"):  # overflow is detected below and reported, not printed
@@ -158,8 +175,8 @@ def train_lr_sweep(params: Params, dataset: Dataset, *, lrs: object, n_iters: in
 
     Every copy starts from ``params`` and follows exactly the update of ``train_full_batch``; the K networks
     are one stack of arrays with a leading model axis, so one pass of ``_forward``/``_backward`` trains all
-    of them (no Python loop over the K models). A copy whose loss or weights become non-finite is frozen
-    at its last finite weights and marked diverged, as ``train_full_batch`` stops.
+    of them (no Python loop over the K models). A copy whose loss or weights become non-finite is marked
+    diverged and leaves the stack with its last finite weights, as ``train_full_batch`` stops.
 
     Parameters
     ----------
@@ -177,31 +194,36 @@ def train_lr_sweep(params: Params, dataset: Dataset, *, lrs: object, n_iters: in
         ``losses`` (K, n_iters + 1), ``diverged`` (K,), ``diverged_at`` (K,), final ``params`` with a K axis.
     """
     params, dataset = check_model_args(params, dataset)
-    lr = _check_lrs(lrs)
+    lrs = lr = _check_lrs(lrs)  # lr: the rates of the runs still training
     n_iters = check_int(n_iters, "n_iters", minimum=0)
-    K = lr.size
+    K = lrs.size
+    x, y = _training_arrays(dataset, model_axes=1)
     stack = {key: np.repeat(value[None], K, axis=0) for key, value in params.items()}
-    x, targets = _time_first(dataset.inputs), dataset.targets
+    final = {key: value.copy() for key, value in stack.items()}  # each run's last finite weights
+    runs, rate = np.arange(K), _per_network(lr, stack)  # row i of the stack is run runs[i]
     losses = np.full((K, n_iters + 1), np.nan)
     diverged_at = np.full(K, -1)
-    alive = np.ones(K, dtype=bool)
     with np.errstate(all="ignore"):  # overflow is detected below and reported, not printed
         for k in range(n_iters + 1):
             cache = _forward(stack, x)
-            loss = _loss_terms(cache, targets).sum(axis=(0, -1))  # (K,)
-            newly_bad = alive & ~np.isfinite(loss)
-            diverged_at[newly_bad] = k
-            alive &= ~newly_bad
-            losses[alive, k] = loss[alive]
-            if k == n_iters or not alive.any():
+            loss = _loss_terms(cache, y).sum(axis=(0, -1))  # eq. (6) for each run still training, (K',)
+            losses[runs, k] = loss
+            new = stack
+            if k < n_iters:
+                grads = _backward(stack, cache, y)
+                new = {key: stack[key] - rate[key] * grads[key] for key in stack}  # the gradient-descent step
+            bad_loss = ~np.isfinite(loss)
+            gone = bad_loss | ~_finite_rows(new)
+            if gone.any():  # these runs diverged: record where, keep their last finite weights, drop them
+                losses[runs[bad_loss], k] = np.nan
+                diverged_at[runs[gone]] = np.where(bad_loss[gone], k, k + 1)
+                for key in final:
+                    final[key][runs[gone]] = stack[key][gone]
+                runs, lr, new = runs[~gone], lr[~gone], {key: value[~gone] for key, value in new.items()}
+                rate = _per_network(lr, new)
+            stack = new
+            if runs.size == 0:
                 break
-            grads = _backward(stack, cache, targets)
-            new = {key: stack[key] - lr.reshape((K,) + (1,) * (stack[key].ndim - 1)) * grads[key] for key in stack}
-            finite = np.logical_and.reduce([np.isfinite(v).reshape(K, -1).all(axis=1) for v in new.values()])
-            newly_bad = alive & ~finite
-            diverged_at[newly_bad] = k + 1
-            alive &= finite
-            for key in stack:  # diverged copies keep their last finite weights
-                mask = alive.reshape((K,) + (1,) * (stack[key].ndim - 1))
-                stack[key] = np.where(mask, new[key], stack[key])
-    return SweepHistory(lrs=lr, losses=losses, diverged=diverged_at >= 0, diverged_at=diverged_at, params=stack)
+    for key in final:
+        final[key][runs] = stack[key]
+    return SweepHistory(lrs=lrs, losses=losses, diverged=diverged_at >= 0, diverged_at=diverged_at, params=final)

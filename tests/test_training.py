@@ -96,3 +96,90 @@ def test_bad_n_iters(params, data, n_iters, exc):
 def test_numpy_integers_are_accepted(params, data):
     history = rh.train_full_batch(params, data, lr=np.float64(0.1), n_iters=np.int64(3))
     assert history.losses.shape == (4,)
+
+
+# train_lr_sweep: K runs side by side must be K runs of train_full_batch.
+
+
+@pytest.mark.parametrize("hidden", [3, 8])
+def test_sweep_equals_separate_runs(data, hidden):
+    params = rh.init_params(hidden, scale=0.5, seed=2)
+    lrs = [0.05, 0.3, 1.0]
+    sweep = rh.train_lr_sweep(params, data, lrs=lrs, n_iters=1500)
+    assert sweep.losses.shape == (3, 1501)
+    assert sweep.params["W_hh"].shape == (3, hidden, hidden)
+    for k, lr in enumerate(lrs):
+        alone = rh.train_full_batch(params, data, lr=lr, n_iters=1500)
+        np.testing.assert_allclose(sweep.losses[k], alone.losses, rtol=1e-12, atol=0)
+        for key in params:
+            np.testing.assert_allclose(sweep.params[key][k], alone.params[key], rtol=1e-12, atol=1e-12)
+        run = sweep.run(k)
+        assert isinstance(run, rh.TrainHistory) and run.lr == lr and run.status.startswith("ran 1500 iterations")
+
+
+def test_sweep_divergence_is_that_of_separate_runs(data, params):
+    lrs = [1e307, 0.3, 1e308]  # huge steps overflow: the loss or a weight becomes inf or NaN
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and silently
+        sweep = rh.train_lr_sweep(params, data, lrs=lrs, n_iters=20)
+    for k, lr in enumerate(lrs):
+        alone = rh.train_full_batch(params, data, lr=lr, n_iters=20)
+        assert sweep.diverged[k] == alone.diverged
+        assert sweep.run(k).diverged_at == alone.diverged_at
+        np.testing.assert_array_equal(np.isnan(sweep.losses[k]), np.isnan(alone.losses))
+        np.testing.assert_allclose(sweep.losses[k], alone.losses, rtol=1e-12)
+        for key in params:
+            np.testing.assert_allclose(sweep.params[key][k], alone.params[key], rtol=1e-12)
+            assert np.all(np.isfinite(sweep.params[key][k]))
+    assert sweep.diverged.tolist() == [True, False, True]
+    assert "diverged at iteration" in sweep.run(0).status
+
+
+def test_a_diverged_run_does_not_disturb_the_others(data, params):
+    both = rh.train_lr_sweep(params, data, lrs=[0.3, 1e308, 0.05], n_iters=50)
+    alone = rh.train_lr_sweep(params, data, lrs=[0.3, 0.05], n_iters=50)
+    np.testing.assert_array_equal(both.losses[[0, 2]], alone.losses)
+    assert both.diverged_at.tolist() == [-1, 1, -1]
+
+
+def test_sweep_with_zero_iterations(data, params):
+    sweep = rh.train_lr_sweep(params, data, lrs=[0.1, 1.0], n_iters=0)
+    np.testing.assert_array_equal(sweep.losses[:, 0], rh.loss(params, data))
+    np.testing.assert_array_equal(sweep.params["W_xh"][1], params["W_xh"])
+
+
+@pytest.mark.parametrize(
+    ("lrs", "exc"),
+    [
+        ([], TypeError),
+        ([[0.1, 0.2]], TypeError),
+        ("fast", TypeError),
+        ([0.1, -1.0], ValueError),
+        ([np.nan], ValueError),
+    ],
+)
+def test_sweep_bad_learning_rates(data, params, lrs, exc):
+    with pytest.raises(exc, match="lrs|learning rate"):
+        rh.train_lr_sweep(params, data, lrs=lrs, n_iters=10)
+
+
+def test_sweep_bad_n_iters(data, params):
+    with pytest.raises(ValueError, match="n_iters must be an integer >= 0"):
+        rh.train_lr_sweep(params, data, lrs=[0.1], n_iters=-1)
+
+
+def test_one_call_builds_the_arrays_it_reads_once(data, params, monkeypatch):
+    """The per-dataset constants (time-first letters, one-hot targets) are built once per run, not per step."""
+    import rnn_helpers.rnn as rnn
+
+    calls = []
+    original = rnn._target_one_hot
+
+    def counting(targets, like):
+        calls.append(targets.dtype.kind)
+        return original(targets, like)
+
+    monkeypatch.setattr(rnn, "_target_one_hot", counting)
+    rh.train_full_batch(params, data, lr=0.1, n_iters=30)
+    rh.train_lr_sweep(params, data, lrs=[0.1, 0.2], n_iters=30)
+    assert calls.count("i") == 2  # one one-hot encoding of the integer targets per training run
