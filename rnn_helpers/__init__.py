@@ -19,7 +19,6 @@ from .gradcheck import (
     relative_error,
     verdict,
 )
-from .learner import LEARNER_RUN, LearnerRun, Rise, StepStatistics, longest_rise, picture_facts, step_statistics
 from .plateau import PLATEAU_LOSS, PlateauAnalysis, first_letter_memory, plateau_analysis
 from .rnn import (
     ForwardCache,
@@ -34,7 +33,16 @@ from .rnn import (
     predict_proba,
     softmax,
 )
-from .runs import RecordedRun, record_run
+from .runs import (
+    LEARNER_RUN,
+    RecordedRun,
+    RunConfig,
+    SampledRise,
+    StepStatistics,
+    record_run,
+    sampled_rise,
+    step_statistics,
+)
 from .training import SweepHistory, TrainHistory, train_full_batch, train_lr_sweep
 
 __all__ = [
@@ -83,13 +91,12 @@ __all__ = [
     "sharpness",
     "step_curvature",
     "unflatten",
-    # notebook 05: the learner's run and the plateau
+    # notebooks 05 and 06: the learner's run; notebook 05: the plateau
     "LEARNER_RUN",
-    "LearnerRun",
-    "Rise",
+    "RunConfig",
+    "SampledRise",
     "StepStatistics",
-    "longest_rise",
-    "picture_facts",
+    "sampled_rise",
     "step_statistics",
     "PLATEAU_LOSS",
     "PlateauAnalysis",

@@ -1,19 +1,24 @@
-"""Recording training runs for notebook 06: the gradient norm at every step, chosen iterates, the every-100 view.
+"""The learner's run (notebooks 05 and 06), and the tools to record and read training runs.
 
-``record_run`` trains with the package's ``train_full_batch`` (the one copy of the gradient-descent loop) and
-watches it through the loss-and-gradient function it calls at every iterate, so nothing about the run changes.
+``LEARNER_RUN`` is the one configuration of this package's network that both notebooks use for the learner's
+picture: seen every 100 iterations its cost climbs for a long while, then falls to almost zero.
+``sampled_rise`` measures that climb in the learner's view, ``step_statistics`` tells a smooth climb from a
+period-2 bounce that sampling turns into a smooth curve, and ``record_run`` trains with the package's
+``train_full_batch`` (the one copy of the gradient-descent loop) and watches it through the loss-and-gradient
+function it calls at every iterate, so nothing about the run changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from ._checks import check_dataset, check_int, check_positive_finite
 from .curvature import _check_fn, flatten, secant_curvature, sharpness, unflatten
-from .encoding import Dataset
+from .encoding import Dataset, make_dataset
 from .gradcheck import LossAndGrads
 from .rnn import Params, _loss_and_grads, check_model_args, init_params
 from .training import TrainHistory, train_full_batch
@@ -21,29 +26,57 @@ from .training import TrainHistory, train_full_batch
 
 @dataclass(frozen=True)
 class RunConfig:
-    """A start and a learning rate: ``init_params(hidden_size, scale=scale, seed=seed)``, then ``n_iters`` steps."""
+    """A training run as the learner made it: the start ``init_params(hidden_size, scale=scale, seed=seed)``,
+    then ``n_iters`` full-batch gradient-descent steps of size ``lr``, the cost looked at every ``every``
+    iterations."""
 
     hidden_size: int
     scale: float
     seed: int
     lr: float
-    n_iters: int
+    n_iters: int = 15000
+    every: int = 100
+
+    def __post_init__(self) -> None:
+        check_int(self.hidden_size, "hidden_size", minimum=1)
+        check_positive_finite(self.scale, "scale")
+        check_int(self.seed, "seed", minimum=0)
+        check_positive_finite(self.lr, "lr")
+        check_int(self.n_iters, "n_iters", minimum=0)
+        check_int(self.every, "every", minimum=1)
 
     def init_params(self) -> Params:
-        """The starting parameters of this run."""
+        """The starting weights, drawn from ``numpy.random.default_rng(seed)``."""
         return init_params(self.hidden_size, scale=self.scale, seed=self.seed)
+
+    def train(self, dataset: Dataset | None = None) -> TrainHistory:
+        """Train from ``init_params()`` on ``dataset`` (default: the words "dogs" and "gods")."""
+        return train_full_batch(
+            self.init_params(), make_dataset() if dataset is None else dataset, lr=self.lr, n_iters=self.n_iters
+        )
+
+    def describe(self) -> str:
+        """The configuration in one sentence, for the notebooks."""
+        return (
+            f"H = {self.hidden_size} hidden units, weights drawn with scale {self.scale:g} from seed {self.seed}, "
+            f"learning rate {self.lr:g}, {self.n_iters} iterations, the cost looked at every {self.every}"
+        )
 
     def __str__(self) -> str:
         return f"H={self.hidden_size}, scale={self.scale:g}, seed={self.seed}, lr={self.lr:.4g}, {self.n_iters} steps"
 
 
 LEARNER_RUN = RunConfig(hidden_size=8, scale=0.5, seed=0, lr=1.588, n_iters=15000)
-"""A run like the learner's: sampled every 100 steps, its loss rises for 66 samples in a row, then falls to 4e-5.
+"""The learner's run (notebooks 05 and 06): sampled every 100 steps, its loss rises for 66 samples in a row
+(iterations 100 to 6700, +52%), then falls to 4e-5. At every iteration it is a period-2 bounce: the prediction
+after "o" flips between "d" and "g" for both words, the loss at even iterations drifts up (that is what the
+samples every 100 see) while the loss at odd iterations drifts down.
 
 Chosen because it is reproducible. At these learning rates gradient descent on this network is often chaotic:
-a change of 1e-12 in the start (or another machine's rounding) changes the whole run. This one is not
-(``tests/test_runs.py`` adds noise of 1e-14 to every gradient and checks that nothing notebook 06 prints
-changes). Notebook 05 may choose its own run; the lead unifies them."""
+a change of 1e-12 in the start (or another machine's rounding) changes the whole run. This one is not:
+``tests/test_runs_reproducible.py`` adds noise of 1e-14 to every gradient, and sums the gradient word by word,
+and checks that nothing notebooks 05 and 06 print changes. It is not insensitive to everything: a learning rate
+changed by 1e-6 of itself keeps it climbing past iteration 15000; but 1.588 is the same double on every machine."""
 
 HUMPED_RUNS: tuple[RunConfig, ...] = (
     LEARNER_RUN,
@@ -186,6 +219,9 @@ class SampledRise:
         ``climb`` divided by that lowest earlier sample.
     at_sample : int
         The sample where the largest climb ends.
+    start, end : int
+        The iterations of the first and the last sample of the (first) longest run of rising samples:
+        ``end - start = longest_run * every``; 0 and 0 when no sample rises.
     """
 
     every: int
@@ -193,6 +229,8 @@ class SampledRise:
     climb: float
     relative_climb: float
     at_sample: int
+    start: int = 0
+    end: int = 0
 
     def visible(self, threshold: float = 0.01) -> bool:
         """True when some sample exceeds the lowest one before it by more than ``threshold`` (relative)."""
@@ -235,15 +273,69 @@ def sampled_rise(losses: np.ndarray, every: int = 100) -> SampledRise:
     if not np.all(np.isfinite(samples)):
         raise ValueError("losses must be finite at every sample (a diverged run has NaN after it stopped)")
     rising = np.diff(samples) > 0
-    longest = current = 0
-    for up in rising:
+    longest = current = last = 0
+    for i, up in enumerate(rising):
         current = current + 1 if up else 0
-        longest = max(longest, current)
+        if current > longest:
+            longest, last = current, i + 1
     lowest_before = np.minimum.accumulate(samples)
     climbs = samples - lowest_before
     at = int(np.argmax(climbs))
     relative = float(climbs[at] / lowest_before[at]) if climbs[at] > 0 else 0.0
-    return SampledRise(every, longest, float(climbs[at]), relative, at)
+    return SampledRise(every, longest, float(climbs[at]), relative, at, (last - longest) * every, last * every)
+
+
+class StepStatistics(NamedTuple):
+    """How the loss moves from one iteration to the next inside a window [start, end].
+
+    Attributes
+    ----------
+    rising_fraction : float
+        The fraction of the steps k in the window with L(w_{k+1}) > L(w_k): near 1 for a smooth climb, near
+        0.5 for a bounce that goes up and down in turn.
+    turning_fraction : float
+        The fraction of consecutive steps whose changes have opposite signs: near 0 for a smooth climb, near 1
+        for a period-2 bounce.
+    path_over_net : float
+        sum_k |L(w_{k+1}) - L(w_k)| divided by |L(w_end) - L(w_start)|: 1 for a climb straight up, large when
+        the loss travels far up and down to get a little higher.
+    """
+
+    rising_fraction: float
+    turning_fraction: float
+    path_over_net: float
+
+
+def step_statistics(losses: np.ndarray, start: int, end: int) -> StepStatistics:
+    """Measure the per-iteration steps of ``losses`` between iterations ``start`` and ``end`` (notebook 05).
+
+    Parameters
+    ----------
+    losses : numpy.ndarray, shape (n_iters + 1,)
+        The loss at every iteration (all finite inside the window).
+    start, end : int
+        The window, 0 <= start, start + 2 <= end <= n_iters.
+
+    Returns
+    -------
+    StepStatistics
+    """
+    if not isinstance(losses, np.ndarray) or losses.ndim != 1 or not np.issubdtype(losses.dtype, np.number):
+        raise TypeError(f"losses must be a 1-D numpy array of loss values, got {losses!r:.80}")
+    start = check_int(start, "start", minimum=0)
+    end = check_int(end, "end", minimum=start + 2)
+    if end >= losses.size:
+        raise ValueError(f"end must be at most {losses.size - 1} (the last iteration of losses), got {end}")
+    window = losses[start : end + 1].astype(np.float64)
+    if not np.all(np.isfinite(window)):
+        raise ValueError(f"losses must be finite between iterations {start} and {end}")
+    steps = np.diff(window)
+    net = abs(window[-1] - window[0])
+    return StepStatistics(
+        rising_fraction=float(np.mean(steps > 0)),
+        turning_fraction=float(np.mean(np.sign(steps[1:]) * np.sign(steps[:-1]) < 0)),
+        path_over_net=float(np.abs(steps).sum() / net) if net > 0 else float("inf"),
+    )
 
 
 def minibatch_of_one(dataset: Dataset) -> Callable[[Params, Dataset], tuple[float, Params]]:

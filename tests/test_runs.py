@@ -9,6 +9,7 @@ from rnn_helpers.bugs import loss_and_grads_with_bug
 from rnn_helpers.runs import (
     LEARNER_RUN,
     RunConfig,
+    StepStatistics,
     flow_time_gap,
     flow_time_outcome,
     minibatch_of_one,
@@ -16,6 +17,7 @@ from rnn_helpers.runs import (
     record_run,
     rising_step_curvatures,
     sampled_rise,
+    step_statistics,
 )
 
 
@@ -70,6 +72,52 @@ def test_sampled_rise_of_a_made_up_curve():
     assert every_three.longest_run == 1 and every_three.climb == pytest.approx(2.0)
 
 
+def test_sampled_rise_locates_the_longest_run_in_iterations():
+    losses = np.array([5.0, 4.0, 3.0, 3.5, 4.0, 4.5, 2.0, 2.5, 1.0])
+    rise = sampled_rise(losses, every=1)
+    assert (rise.start, rise.end, rise.longest_run) == (2, 5, 3)
+    first = sampled_rise(np.array([3.0, 4.0, 1.0, 2.0, 0.5]), every=1)
+    assert (first.start, first.end) == (0, 1)  # the first of two equally long runs
+    assert (sampled_rise(np.array([3.0, 2.0]), every=1).start, sampled_rise(np.array([3.0, 2.0])).end) == (0, 0)
+
+
+def test_sampling_sees_a_climb_that_the_raw_curve_bounces_through():
+    # A period-2 bounce whose even iterations creep up: every other iteration falls, every 100th sample rises.
+    k = np.arange(1001)
+    losses = 2.0 + 0.001 * k + np.where(k % 2 == 0, 0.5, -0.5)
+    assert sampled_rise(losses, every=1).longest_run == 1
+    rise = sampled_rise(losses, every=100)
+    assert (rise.start, rise.end, rise.longest_run) == (0, 1000, 10)
+    stats = step_statistics(losses, 0, 1000)
+    assert stats == pytest.approx(StepStatistics(0.5, 1.0, 1000.0), rel=1e-6)
+
+
+def test_step_statistics_of_a_smooth_climb():
+    losses = np.concatenate([np.linspace(3.0, 1.0, 50), np.linspace(1.0, 2.0, 301)[1:], np.linspace(2.0, 0.0, 50)])
+    rise = sampled_rise(losses, every=10)
+    assert (rise.start, rise.end) == (50, 350)  # the climb is losses[49..349]; losses[350] starts the fall
+    stats = step_statistics(losses, 50, 349)
+    assert stats.rising_fraction == 1.0 and stats.turning_fraction == 0.0
+    assert stats.path_over_net == pytest.approx(1.0)
+    assert step_statistics(np.ones(5), 0, 4).path_over_net == float("inf")
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "text"),
+    [
+        (lambda: step_statistics([1.0, 2.0, 3.0], 0, 2), TypeError, "losses must be a 1-D numpy array"),
+        (lambda: step_statistics(np.ones((3, 3)), 0, 2), TypeError, "losses must be a 1-D numpy array"),
+        (lambda: step_statistics(np.ones(5), 3, 4), ValueError, "end must be an integer >= 5"),
+        (lambda: step_statistics(np.ones(5), -1, 4), ValueError, "start must be an integer >= 0"),
+        (lambda: step_statistics(np.ones(5), 0, 5), ValueError, "end must be at most 4"),
+        (lambda: step_statistics(np.array([1.0, np.inf, 2.0]), 0, 2), ValueError, "must be finite"),
+    ],
+)
+def test_step_statistics_bad_arguments(call, exc, text):
+    with pytest.raises(exc, match=text):
+        call()
+
+
 def test_a_climb_needs_three_rising_samples():
     blip = sampled_rise(np.array([5.0, 4.0, 4.5, 3.0, 2.0]), every=1)
     assert blip.visible() and not blip.climbs()
@@ -100,6 +148,33 @@ def test_run_config_builds_the_start():
     for key, value in config.init_params().items():
         np.testing.assert_array_equal(value, rh.init_params(8, scale=0.5, seed=0)[key])
     assert str(config) == "H=8, scale=0.5, seed=0, lr=1, 10 steps"
+    history = config.train()
+    np.testing.assert_array_equal(
+        history.losses, rh.train_full_batch(config.init_params(), rh.make_dataset(), lr=1.0, n_iters=10).losses
+    )
+
+
+def test_run_config_defaults_are_the_learners_and_describe_names_everything():
+    assert (LEARNER_RUN.n_iters, LEARNER_RUN.every) == (15000, 100)
+    text = RunConfig(hidden_size=6, scale=0.25, seed=3, lr=0.2, n_iters=500, every=50).describe()
+    for part in ("H = 6", "scale 0.25", "seed 3", "learning rate 0.2", "500 iterations", "every 50"):
+        assert part in text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "text"),
+    [
+        ({"hidden_size": 0}, ValueError, "hidden_size must be an integer >= 1"),
+        ({"scale": -0.1}, ValueError, "scale must be a finite positive number"),
+        ({"seed": 1.5}, TypeError, "seed must be an integer"),
+        ({"lr": float("inf")}, ValueError, "lr must be a finite positive number"),
+        ({"n_iters": -1}, ValueError, "n_iters must be an integer >= 0"),
+        ({"every": 0}, ValueError, "every must be an integer >= 1"),
+    ],
+)
+def test_bad_run_config(kwargs, exc, text):
+    with pytest.raises(exc, match=text):
+        RunConfig(**{"hidden_size": 4, "scale": 0.1, "seed": 0, "lr": 0.5, **kwargs})
 
 
 def test_bad_inputs(params, data):
