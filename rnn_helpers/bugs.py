@@ -18,7 +18,17 @@ import numpy as np
 
 from ._checks import PARAM_KEYS
 from .encoding import Dataset
-from .rnn import ForwardCache, Params, _forward, _loss, _mT, _target_one_hot, _time_first, check_model_args
+from .rnn import (
+    ForwardCache,
+    Params,
+    _forward,
+    _loss,
+    _mT,
+    _sum_over_time,
+    _target_one_hot,
+    _time_first,
+    check_model_args,
+)
 
 
 @dataclass(frozen=True)
@@ -106,7 +116,7 @@ def backward_with_bug(params: Params, cache: ForwardCache, targets: np.ndarray, 
     d_logits = probs - _target_one_hot(targets, probs)  # eq. (7)
     if bug == "softmax_sign":
         d_logits = -d_logits  # BUG: onehot(y_t) - p_t
-    grads = {"W_hy": np.einsum("tnv,tnh->vh", d_logits, h[1:]), "b_y": d_logits.sum(axis=(0, 1))}  # eqs. (8)-(9)
+    grads = {"W_hy": _sum_over_time(d_logits, h[1:]), "b_y": d_logits.sum(axis=(0, 1))}  # eqs. (8)-(9)
     d_h_out = d_logits @ params["W_hy"]
     if bug == "tanh_at_preactivation":
         a = x @ _mT(params["W_xh"]) + h[:-1] @ _mT(params["W_hh"]) + params["b_h"]  # the pre-activations a_t
@@ -114,18 +124,18 @@ def backward_with_bug(params: Params, cache: ForwardCache, targets: np.ndarray, 
     else:
         tanh_grad = 1.0 - h[1:] ** 2  # eq. (11)
     d_pre = np.empty_like(d_h_out)
-    d_h_next = np.zeros_like(h[0])
+    d_h_next = 0.0
     for t in reversed(range(len(d_pre))):
         d_pre[t] = (d_h_out[t] + d_h_next) * tanh_grad[t]  # eqs. (10)-(11)
         if bug != "no_next_step_term":  # BUG when skipped: nothing flows back to step t-1
             d_h_next = d_pre[t] @ params["W_hh"]
         if bug == "overwrite_W_hh":
             grads["W_hh"] = d_pre[t].T @ h[t]  # BUG: = instead of +=
-    grads["W_xh"] = np.einsum("tnh,tnv->hv", d_pre, x)  # eq. (12)
+    grads["W_xh"] = _sum_over_time(d_pre, x)  # eq. (12)
     if bug == "h_t_for_h_prev":
-        grads["W_hh"] = np.einsum("tni,tnj->ij", d_pre, h[1:])  # BUG: h_t instead of h_{t-1}
+        grads["W_hh"] = _sum_over_time(d_pre, h[1:])  # BUG: h_t instead of h_{t-1}
     elif bug != "overwrite_W_hh":
-        grads["W_hh"] = np.einsum("tni,tnj->ij", d_pre, h[:-1])  # eq. (13)
+        grads["W_hh"] = _sum_over_time(d_pre, h[:-1])  # eq. (13)
     grads["b_h"] = d_pre.sum(axis=(0, 1))  # eq. (14)
     return {key: grads[key] for key in PARAM_KEYS}
 
